@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import type { Express } from 'express';
+import { createApp } from './app';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import type { AppContext, EngineDescription } from './context';
+import { connectDatabase, detectEngine } from './db/connection';
+import { resolveDatabase, type ResolvedDatabase } from './db/engine';
+import { createLogger, type Logger } from './logger';
+import { ensureIndexes } from '../models';
+
+export interface ServiceOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** An already resolved database (tests share one engine); otherwise resolved from config. */
+  database?: { uri: string; dbName: string };
+  /** Listen on config.PORT; tests use the app without a socket. */
+  listen?: boolean;
+}
+
+export interface RunningService {
+  ctx: AppContext;
+  app: Express;
+  server?: http.Server;
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Outside production an unset ADMIN_TOKEN is generated once and kept in DATA_DIR/admin-token
+ * (readable by the owner only), so `npm start` works on a fresh clone without exposing a default.
+ */
+function developmentAdminToken(config: Config, logger: Logger): string | undefined {
+  if (config.ADMIN_TOKEN || config.NODE_ENV === 'test') return config.ADMIN_TOKEN;
+  const file = path.join(config.dataDir, 'admin-token');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, `adm_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  logger.warn({ file }, 'ADMIN_TOKEN is not set: using the development admin token stored in this file');
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+
+  let resolved: ResolvedDatabase | undefined;
+  let uri: string;
+  let dbName = config.MONGODB_DB;
+  let source: EngineDescription['source'];
+  if (options.database) {
+    uri = options.database.uri;
+    dbName = options.database.dbName;
+    source = 'uri';
+  } else {
+    resolved = await resolveDatabase({ mongodbUri: config.MONGODB_URI, engine: config.ENGINE, dataDir: config.dataDir, logger });
+    uri = resolved.uri;
+    source = resolved.source;
+  }
+
+  let connection;
+  try {
+    connection = await connectDatabase(uri, dbName, config.NODE_ENV === 'production');
+  } catch (err) {
+    await resolved?.stop();
+    throw err;
+  }
+  const detected = await detectEngine(connection, resolved?.version);
+  const engine: EngineDescription = { ...detected, source };
+  logger.info({ engine: engine.engine, version: engine.version, source, db: dbName }, `database engine: ${engine.engine} ${engine.version}`);
+  await ensureIndexes(connection);
+
+  const adminToken = developmentAdminToken(config, logger);
+  const ctx: AppContext = { config: { ...config, ADMIN_TOKEN: adminToken }, logger, connection, engine, clock };
+  const app = createApp(ctx);
+
+  let server: http.Server | undefined;
+  let port: number | undefined;
+  if (options.listen) {
+    server = http.createServer(app);
+    // Slow-body protection: a client that trickles its headers or body is cut off.
+    server.headersTimeout = 15_000;
+    server.requestTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(config.PORT, config.HOST, () => resolve());
+    });
+    const address = server.address();
+    port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.info({ port, host: config.HOST }, `listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (server) {
+        // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server!.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+        await closed;
+        clearTimeout(timer);
+      }
+      await mongoose.disconnect();
+      await resolved?.stop();
+    })());
+
+  return { ctx, app, server, port, stop };
+}
