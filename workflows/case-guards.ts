@@ -1,0 +1,152 @@
+import type { CaseContext, CaseEventOf, CaseMachineEvent, TopState } from './case-context';
+import type { CaseEventType, ObligationInput } from './case-events';
+import { cstDate } from './fields';
+import type { WorkflowRules } from './rules';
+import { allocatableKinds, restorationKinds } from './vocabulary';
+
+/**
+ * Guards that explain themselves. Each returns null when the event may proceed, or the reason it
+ * may not, in Chinese and English, so a case handler reads why and an integrator can log it.
+ *
+ * `preconditions` depend on the case alone (they decide which events are offered at all);
+ * `refusals` also read the event's payload and facts.
+ */
+
+type Refusal = string | null;
+const why = (zh: string, en: string): string => `${zh}（${en}）`;
+
+function needsCollectiveReview(ctx: CaseContext, decision: string): Refusal {
+  if (!ctx.major) return null;
+  if (ctx.collectiveReview && ctx.collectiveReview.stage === ctx.stage) return null;
+  return why(
+    `重大案件${decision}前须在本阶段记录集体研究`,
+    `a major case needs a collective review recorded in this stage before ${decision === '终止' ? 'termination' : decision === '签订协议' ? 'signing the agreement' : 'deciding not to start the claim'}`,
+  );
+}
+
+function unknownParties(ctx: CaseContext, items: ObligationInput[] | undefined): Refusal {
+  const missing = (items ?? []).map((o) => o.partyId).filter((p): p is string => !!p && !ctx.partyIds.includes(p));
+  return missing.length ? why(`未知的当事人：${missing.join('、')}`, `unknown party ${missing.join(', ')}`) : null;
+}
+
+function findObligation(ctx: CaseContext, id: string) {
+  return ctx.obligations.find((o) => o.id === id);
+}
+
+export const preconditions: Partial<Record<CaseEventType, (ctx: CaseContext) => Refusal>> = {
+  PROCURATORATE_NOTIFIED: (ctx) =>
+    ctx.claim?.started ? null : why('启动索赔（立案）后方可告知检察机关', 'the claim must be started before notifying the procuratorate'),
+  ENFORCEMENT_APPLIED: (ctx) =>
+    ctx.enforceable ? null : why('仅经司法确认的协议或生效裁判可申请强制执行', 'only confirmed agreements or judgments can be enforced'),
+};
+
+type RefusalTable = { [K in CaseEventType]?: (ctx: CaseContext, ev: CaseEventOf<K>, rules: WorkflowRules) => Refusal };
+
+export const refusals: RefusalTable = {
+  CLAIM_NOT_STARTED: (ctx, ev, rules) => {
+    const review = needsCollectiveReview(ctx, '不启动索赔');
+    if (review) return review;
+    if (ev.payload.reasonCode !== 'significantly_minor') return null;
+    if (ctx.redLine) return why('损害发生在生态保护红线内，不适用“显著轻微”', 'inside an ecological protection red line, damage cannot be "significantly minor"');
+    if (ev.facts.reoffence) {
+      return why(
+        `当事人两年内再次发生生态环境损害（见案件 ${ev.facts.reoffence.otherCaseId}），不适用“显著轻微”`,
+        `party ${ev.facts.reoffence.partyId} re-offended within ${rules.reoffenceWindowYears} years (case ${ev.facts.reoffence.otherCaseId}); "significantly minor" does not apply`,
+      );
+    }
+    const est = ev.payload.estimatedDamageFen;
+    if (est !== undefined && est > rules.significantlyMinorCeilingFen) {
+      return why(`估算损害超过“显著轻微”上限 ${rules.significantlyMinorCeilingFen / 100} 元`, `estimated damage is above the significantly-minor ceiling of ${rules.significantlyMinorCeilingFen} fen`);
+    }
+    return null;
+  },
+  ASSESSMENT_COMPLETED: (_ctx, ev, rules) =>
+    ev.payload.route === 'simplified' && ev.payload.amountFen > rules.simpleCaseCeilingFen
+      ? why(`简易评估仅适用于损害不超过 ${rules.simpleCaseCeilingFen / 100} 元的案件`, `the simplified route is only for damage up to ${rules.simpleCaseCeilingFen} fen`)
+      : null,
+  CONSULTATION_NOTICE_SERVED: (_ctx, ev) =>
+    ev.payload.replyDueAt < ev.payload.servedAt ? why('答复期限早于送达日期', 'replyDueAt is before servedAt') : null,
+  OBLIGOR_REPLIED: (ctx) => (ctx.consultation.reply ? why('已登记过赔偿义务人的答复', 'the obligor\'s reply is already recorded') : null),
+  CONSULTATION_MEETING_HELD: (ctx, ev) =>
+    ctx.consultation.noticeServedAt && cstDate(ev.payload.heldAt) < cstDate(ctx.consultation.noticeServedAt)
+      ? why('磋商会议早于磋商通知书送达', 'the meeting is dated before the notice was served')
+      : null,
+  CONSULTATION_AGREED: (ctx, ev) => unknownParties(ctx, ev.payload.obligations),
+  CONSULTATION_FAILED: (ctx, ev, rules) => {
+    const round = ctx.consultation;
+    switch (ev.payload.reasonCode) {
+      case 'obligor_refused':
+        return round.reply === 'refuse' ? null : why('未登记赔偿义务人拒绝磋商的答复', 'no refusal by the obligor is recorded');
+      case 'no_reply':
+        return !round.reply && ev.facts.overdueRules.includes('obligor_reply')
+          ? null
+          : why('答复期限尚未届满或义务人已答复', 'the reply period has not ended, or the obligor replied');
+      case 'absent_or_walkout':
+        return round.meetings.some((m) => !m.obligorAttended) ? null : why('没有义务人缺席的会议记录', 'no meeting without the obligor is recorded');
+      case 'meetings_exhausted':
+        return round.meetings.length >= rules.consultationMeetingLimit
+          ? null
+          : why(`磋商会议不足 ${rules.consultationMeetingLimit} 次`, `fewer than ${rules.consultationMeetingLimit} meetings held`);
+      case 'period_expired':
+        return ev.facts.overdueRules.includes('consultation_90d') ? null : why('磋商期限尚未届满', 'the consultation period has not ended');
+      case 'other':
+        return ev.payload.note ? null : why('“其他情形”须说明理由', '"other" needs a note');
+    }
+  },
+  DEEMED_NOT_PURSUED: (_ctx, ev) =>
+    ev.payload.noticeEndedAt > ev.facts.now ? why('公告期尚未届满', 'the public notice period has not ended') : null,
+  AGREEMENT_SIGNED: (ctx) => needsCollectiveReview(ctx, '签订协议'),
+  JUDGMENT_EFFECTIVE: (ctx, ev) =>
+    ev.payload.outcome === 'dismissed' && ev.payload.obligations?.length
+      ? why('驳回诉讼请求的裁判不设定义务', 'a dismissal sets no obligations')
+      : unknownParties(ctx, ev.payload.obligations),
+  OBLIGATION_PROGRESS: (ctx, ev) => {
+    const o = findObligation(ctx, ev.payload.obligationId);
+    if (!o) return why(`没有义务 ${ev.payload.obligationId}`, `no obligation ${ev.payload.obligationId}`);
+    if (o.status === 'performed') return why('该义务已履行完毕', 'the obligation is already performed');
+    return null;
+  },
+  ESCROW_DEPOSITED: (ctx, ev) => {
+    const o = findObligation(ctx, ev.payload.obligationId);
+    if (!o) return why(`没有义务 ${ev.payload.obligationId}`, `no obligation ${ev.payload.obligationId}`);
+    if (!allocatableKinds.includes(o.kind)) return why('只有替代性修复或提存义务可以提存', 'only substitute-restoration or escrow obligations can be deposited');
+    if (o.status === 'performed') return why('该义务已履行完毕', 'the obligation is already performed');
+    if (o.escrowDeposits.some((d) => d.certificateNo === ev.payload.certificateNo)) return why('该提存公证书已登记', 'this escrow certificate is already recorded');
+    return null;
+  },
+  ENFORCEMENT_APPLIED: (ctx, ev) => {
+    const o = findObligation(ctx, ev.payload.obligationId);
+    if (!o) return why(`没有义务 ${ev.payload.obligationId}`, `no obligation ${ev.payload.obligationId}`);
+    if (o.status === 'performed') return why('该义务已履行完毕', 'the obligation is already performed');
+    return null;
+  },
+  EVALUATION_FAILED: (ctx, ev) => unknownParties(ctx, ev.payload.followUp),
+  EVALUATION_EXEMPTED: (ctx, ev) => {
+    if (ev.payload.reasonCode === 'no_restoration_obligation' && ctx.obligations.some((o) => restorationKinds.includes(o.kind) && o.kind !== 'substitute_restoration')) {
+      return why('案件有修复义务，不能以“无修复义务”免于评估', 'the case has restoration obligations');
+    }
+    if (ev.payload.reasonCode === 'other' && !ev.payload.note) return why('“其他”须说明理由', '"other" needs a note');
+    return null;
+  },
+  TERMINATED: (ctx) => needsCollectiveReview(ctx, '终止'),
+  DEADLINE_EXTENDED: (_ctx, ev) => {
+    const current = ev.facts.openDeadlines[ev.payload.rule];
+    if (!current) return why(`没有可延长的期限 ${ev.payload.rule}`, `no open deadline ${ev.payload.rule}`);
+    return ev.payload.newDueAt > current ? null : why('新期限须晚于原期限', 'the new due date must be later than the current one');
+  },
+};
+
+/** The reason an event is refused on this case, or null. Used by the machine's guards and by the service to answer 422. */
+export function refusalOf(ctx: CaseContext, event: CaseMachineEvent, rules: WorkflowRules): Refusal {
+  if (event.at > event.facts.now && Date.parse(event.at) - Date.parse(event.facts.now) > 86_400_000) {
+    return why('业务日期不能晚于当前时间', '`at` cannot be in the future');
+  }
+  const pre = preconditions[event.type]?.(ctx);
+  if (pre) return pre;
+  const check = refusals[event.type] as ((c: CaseContext, e: CaseMachineEvent, r: WorkflowRules) => Refusal) | undefined;
+  return check ? check(ctx, event, rules) : null;
+}
+
+export function stageOf(ctx: CaseContext): TopState {
+  return ctx.stage;
+}
