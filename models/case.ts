@@ -55,7 +55,7 @@ const historyEntrySchema = new Schema(
     },
     at: { type: Date, required: true },
     recordedAt: { type: Date, required: true },
-    from: { type: String, required: true },
+    from: { type: String, default: null },
     to: { type: String, required: true },
     version: { type: Number, required: true },
     idempotencyKey: String,
@@ -109,6 +109,8 @@ const caseSchema = new Schema(
 
     liabilityStatus: { type: String, default: 'open' },
     restorationStatus: { type: String, default: 'none' },
+    /** Maintained by the matching module from confirmed allocations and the projects' progress. */
+    restorationFacts: { type: Schema.Types.Mixed, default: null },
 
     version: { type: Number, required: true },
     history: { type: [historyEntrySchema], default: [] },
@@ -128,8 +130,41 @@ caseSchema.index({ caseNo: 1 });
 caseSchema.index({ referredBy: 1, sourceRef: 1 });
 caseSchema.index({ caseNoPending: 1 });
 
-export type CaseDocument = InferSchemaType<typeof caseSchema> & { _id: string };
-export type HistoryEntry = CaseDocument['history'][number];
-export type DeadlineRecord = CaseDocument['deadlines'][number];
+export interface HistoryEntry {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  facts: Record<string, unknown>;
+  actor: { clientId: string; role: string };
+  at: Date;
+  recordedAt: Date;
+  from: string | null;
+  to: string;
+  version: number;
+  idempotencyKey?: string;
+  feedTicket?: number;
+  hash?: string;
+  prevHash?: string;
+}
+
+export interface DeadlineRecord {
+  id: string;
+  rule: string;
+  ref?: string;
+  startAt: Date;
+  dueAt: Date;
+  status: (typeof deadlineStatuses)[number];
+  openedSeq: number;
+  settledAt?: Date;
+  missedAt?: Date;
+  metLate?: boolean;
+  extensions: { from: Date; to: Date; reason: string; seq: number }[];
+}
+
+export type CaseDocument = Omit<InferSchemaType<typeof caseSchema>, 'history' | 'deadlines'> & {
+  _id: string;
+  history: HistoryEntry[];
+  deadlines: DeadlineRecord[];
+};
 
 export const CaseModel: Model<CaseDocument> = model<CaseDocument>('Case', caseSchema);

@@ -1,14 +1,18 @@
 import type { Connection } from 'mongoose';
+import { CalendarYearModel } from './calendar';
 import { CaseModel } from './case';
+import { CaseNumberModel } from './case-number';
+import { ClientModel } from './client';
+import { IdempotencyModel } from './idempotency';
 
-export const allModels = [CaseModel];
+export const allModels = [CaseModel, ClientModel, CalendarYearModel, IdempotencyModel, CaseNumberModel];
 
-/** Creates the indexes the schemas declare. Runs once at start (autoIndex is off). */
+/** Creates the collections and indexes the schemas declare. Runs once at start (autoIndex is off). */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of allModels) {
     const bound = connection.model(model.modelName);
-    await bound.createCollection().catch((err: { codeName?: string }) => {
-      if (err.codeName !== 'NamespaceExists') throw err;
+    await bound.createCollection().catch((err: { codeName?: string; code?: number }) => {
+      if (err.codeName !== 'NamespaceExists' && err.code !== 48) throw err;
     });
     await bound.createIndexes();
   }

@@ -12,6 +12,12 @@ import { connectDatabase, detectEngine } from './db/connection';
 import { resolveDatabase, type ResolvedDatabase } from './db/engine';
 import { createLogger, type Logger } from './logger';
 import { ensureIndexes } from '../models';
+import { CalendarCache, seedCalendar } from './calendar/calendar';
+import { assignPendingCaseNumbers } from './cases/case-numbers';
+import { DeadlineScheduler } from './scheduler/deadline-scheduler';
+import { createCaseMachine } from '../workflows/case-machine';
+import { stateLabels } from '../workflows/case-catalogue';
+import { resolveRules, type WorkflowRules } from '../workflows/rules';
 
 export interface ServiceOptions {
   config: Config;
@@ -25,6 +31,7 @@ export interface ServiceOptions {
 
 export interface RunningService {
   ctx: AppContext;
+  scheduler: DeadlineScheduler;
   app: Express;
   server?: http.Server;
   port?: number;
@@ -44,6 +51,15 @@ function developmentAdminToken(config: Config, logger: Logger): string | undefin
   }
   logger.warn({ file }, 'ADMIN_TOKEN is not set: using the development admin token stored in this file');
   return fs.readFileSync(file, 'utf8').trim();
+}
+
+function loadRules(config: Config): WorkflowRules {
+  if (!config.RULES_FILE) return resolveRules({});
+  try {
+    return resolveRules(JSON.parse(fs.readFileSync(config.RULES_FILE, 'utf8')));
+  } catch (err) {
+    throw new Error(`RULES_FILE ${config.RULES_FILE} is not valid: ${(err as Error).message}`);
+  }
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -77,9 +93,25 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   logger.info({ engine: engine.engine, version: engine.version, source, db: dbName }, `database engine: ${engine.engine} ${engine.version}`);
   await ensureIndexes(connection);
 
+  const seeded = await seedCalendar();
+  if (seeded) logger.info({ years: seeded }, 'seeded the working-day calendar');
+
+  const rules = loadRules(config);
+  const machine = createCaseMachine(rules);
   const adminToken = developmentAdminToken(config, logger);
-  const ctx: AppContext = { config: { ...config, ADMIN_TOKEN: adminToken }, logger, connection, engine, clock };
+  const ctx: AppContext = {
+    config: { ...config, ADMIN_TOKEN: adminToken },
+    logger,
+    connection,
+    engine,
+    clock,
+    workflow: { machine, rules, stateLabels: stateLabels(machine), calendar: new CalendarCache() },
+    listeners: [],
+  };
+  await assignPendingCaseNumbers(rules, clock.now());
   const app = createApp(ctx);
+  const scheduler = new DeadlineScheduler(ctx);
+  if (config.SCHEDULER_ENABLED) scheduler.start(config.SCHEDULER_INTERVAL_MS);
 
   let server: http.Server | undefined;
   let port: number | undefined;
@@ -100,6 +132,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      await scheduler.stop();
       if (server) {
         // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
@@ -112,5 +145,5 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await resolved?.stop();
     })());
 
-  return { ctx, app, server, port, stop };
+  return { ctx, app, server, port, scheduler, stop };
 }

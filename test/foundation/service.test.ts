@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { CaseModel } from '../../models/case';
-import { startTestService, type TestService } from '../support/service';
+import { startTestService, TEST_ADMIN_TOKEN, type TestService } from '../support/service';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -55,7 +55,7 @@ describe('persistence on the real engine', () => {
 
 describe('errors always have the one shape', () => {
   it('an unknown route is a 404 not_found', async () => {
-    const res = await request(svc.app).get('/api/v1/no-such-thing').expect(404);
+    const res = await request(svc.app).get('/api/v1/no-such-thing').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(404);
     expect(res.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
   });
 

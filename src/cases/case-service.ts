@@ -1,0 +1,359 @@
+import type { UpdateQuery } from 'mongoose';
+import { CaseModel, type CaseDocument, type DeadlineRecord, type HistoryEntry } from '../../models/case';
+import { requireAccess } from '../auth/permissions';
+import { coversDistrict, type Principal } from '../auth/principal';
+import type { AppContext } from '../context';
+import { errors } from '../http/errors';
+import { parse } from '../http/validate';
+import { afterCursor, decodeCursor, pageOf } from '../http/pagination';
+import { newId } from '../ids';
+import type { CaseContext, CaseFacts, CaseMachineEvent } from '../../workflows/case-context';
+import { eventBodySchema, isCaseEventType, caseEventTypes, roleMaySend, type CaseEventType } from '../../workflows/case-events';
+import { advanceCase, startCase, topStateOf, type PersistedCaseSnapshot } from '../../workflows/case-runtime';
+import { MACHINE_VERSION } from '../../workflows/case-machine';
+import { liabilityStatus, restorationStatus, type RestorationFacts } from '../../workflows/case-status';
+import { nextDueAt, planDeadlines, type Deadline } from '../../workflows/deadlines';
+import { cstDate } from '../../workflows/fields';
+import type { DeadlineRuleName } from '../../workflows/rules';
+import { assignCaseNo, claimManualCaseNo, releaseManualCaseNo } from './case-numbers';
+import { commitCaseChange, countCases, currentVersion, findCases, loadCase, loadCaseHistory, type CaseRecord } from './case-repository';
+import { caseScopeOf, systemCaseScope, type CaseScope } from './case-scope';
+import { entryHash, GENESIS_HASH, historyItemView, verifyChain } from './case-history';
+import { listCasesQuery, registerLeadBody, type RegisterLeadInput } from './case-schemas';
+import { caseSummary, caseView } from './case-view';
+
+/**
+ * The case use cases. Each opens with its access check, then reads as the story of the operation.
+ * Advancing a case is: load, restore the machine, refuse what the state does not accept (with the
+ * reason), transition, and write snapshot + state + deadlines + history entry + version+1 in one
+ * findOneAndUpdate guarded by the version that was read.
+ */
+
+/** Events that make a case visible to the procuratorate of its district. */
+const procuratorateEvents: ReadonlySet<string> = new Set(['PROCURATORATE_NOTIFIED', 'HANDED_TO_PROCURATORATE', 'DEEMED_NOT_PURSUED']);
+
+function toDeadline(d: DeadlineRecord): Deadline {
+  const iso = (x: Date | undefined) => (x ? new Date(x).toISOString() : undefined);
+  return {
+    id: d.id,
+    rule: d.rule as DeadlineRuleName,
+    ...(d.ref ? { ref: d.ref } : {}),
+    startAt: iso(d.startAt)!,
+    dueAt: iso(d.dueAt)!,
+    status: d.status,
+    openedSeq: d.openedSeq,
+    ...(d.settledAt ? { settledAt: iso(d.settledAt) } : {}),
+    ...(d.missedAt ? { missedAt: iso(d.missedAt) } : {}),
+    ...(d.metLate ? { metLate: true } : {}),
+    extensions: (d.extensions ?? []).map((e) => ({ from: iso(e.from)!, to: iso(e.to)!, reason: e.reason, seq: e.seq })),
+  };
+}
+
+function toRecord(d: Deadline): DeadlineRecord {
+  return {
+    id: d.id,
+    rule: d.rule,
+    ...(d.ref ? { ref: d.ref } : {}),
+    startAt: new Date(d.startAt),
+    dueAt: new Date(d.dueAt),
+    status: d.status,
+    openedSeq: d.openedSeq,
+    ...(d.settledAt ? { settledAt: new Date(d.settledAt) } : {}),
+    ...(d.missedAt ? { missedAt: new Date(d.missedAt) } : {}),
+    ...(d.metLate ? { metLate: true } : {}),
+    extensions: d.extensions.map((e) => ({ from: new Date(e.from), to: new Date(e.to), reason: e.reason, seq: e.seq })),
+  };
+}
+
+function partyKey(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+function viewDeps(ctx: AppContext) {
+  return { machine: ctx.workflow.machine, rules: ctx.workflow.rules, stateLabels: ctx.workflow.stateLabels, now: ctx.clock.now() };
+}
+
+export function renderCase(ctx: AppContext, principal: Principal, doc: CaseRecord) {
+  const facts = (doc.restorationFacts ?? null) as RestorationFacts | null;
+  return caseView(doc, principal, viewDeps(ctx), facts?.allocatedFenByObligation ?? {});
+}
+
+/** Builds the document of a newly registered lead; shared with the procuratorate's lead transfers. */
+export function newCaseDocument(ctx: AppContext, principal: Principal, input: RegisterLeadInput, extra: Partial<CaseDocument> = {}): CaseDocument {
+  const now = ctx.clock.now();
+  if (Date.parse(input.receivedAt) > now.getTime() + 86_400_000) {
+    throw errors.invalidRequest('receivedAt cannot be in the future.', [{ path: 'receivedAt', message: 'in the future' }]);
+  }
+  const parties = (input.parties ?? []).map((p, i) => ({ ...p, id: `P${i + 1}`, creditCode: p.creditCode, idNumber: p.idNumber?.toUpperCase() }));
+  const started = startCase(ctx.workflow.machine, { receivedAt: input.receivedAt, redLine: input.redLine ?? false, partyIds: parties.map((p) => p.id) });
+  const entry: Omit<HistoryEntry, 'hash' | 'prevHash'> = {
+    seq: 1,
+    type: 'LEAD_REGISTERED',
+    payload: JSON.parse(JSON.stringify(input)) as Record<string, unknown>,
+    facts: { now: now.toISOString() },
+    actor: { clientId: principal.clientId, role: principal.role },
+    at: new Date(input.receivedAt),
+    recordedAt: now,
+    from: null,
+    to: started.state,
+    version: 1,
+  };
+  const hash = entryHash(GENESIS_HASH, entry);
+  return {
+    _id: newId('case'),
+    title: input.title,
+    description: input.description,
+    sourceRef: input.sourceRef,
+    place: input.place,
+    location: input.location,
+    district: input.district,
+    channel: input.channel,
+    receivedAt: new Date(input.receivedAt),
+    redLine: input.redLine ?? false,
+    damageMedia: input.damageMedia ?? [],
+    parties,
+    partyKeys: parties.flatMap((p) => [p.creditCode, p.idNumber].filter((k): k is string => !!k).map(partyKey)),
+    createdBy: { clientId: principal.clientId, role: principal.role },
+    procuratorateVisible: false,
+    machineVersion: MACHINE_VERSION,
+    snapshot: started.snapshot,
+    state: started.state,
+    stage: topStateOf(started.state),
+    major: false,
+    deadlines: [],
+    nextDueAt: null,
+    overdue: false,
+    liabilityStatus: 'open',
+    restorationStatus: 'none',
+    version: 1,
+    history: [{ ...entry, prevHash: GENESIS_HASH, hash }],
+    lastHash: hash,
+    createdAt: now,
+    updatedAt: now,
+    ...extra,
+  } as CaseDocument;
+}
+
+export async function registerLead(ctx: AppContext, principal: Principal | undefined, body: unknown) {
+  const caller = requireAccess(principal, 'cases.register');
+  const input = parse(registerLeadBody, body);
+  if (!coversDistrict(caller, input.district)) throw errors.forbidden(`You may not register cases in ${input.district}.`);
+  const doc = newCaseDocument(ctx, caller, input);
+  await CaseModel.create(doc);
+  notify(ctx, doc._id, 1, 'LEAD_REGISTERED');
+  return renderCase(ctx, caller, doc);
+}
+
+export async function getCase(ctx: AppContext, principal: Principal | undefined, id: string) {
+  const caller = requireAccess(principal, 'cases.read');
+  const doc = await loadCase(caseScopeOf(caller), id);
+  if (!doc) throw errors.notFound('case');
+  return renderCase(ctx, caller, doc);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const summaryProjection = { history: 0, snapshot: 0, deadlines: 0, partyKeys: 0 } as const;
+
+export async function listCases(ctx: AppContext, principal: Principal | undefined, query: unknown, scopeOverride?: CaseScope) {
+  const caller = requireAccess(principal, 'cases.list');
+  const q = parse(listCasesQuery, query, 'query');
+  const cursor = decodeCursor(q.cursor);
+  const filter: Record<string, unknown> = {};
+  if (q.state) filter.stage = q.state;
+  if (q.district) filter.district = q.district;
+  if (q.channel) filter.channel = q.channel;
+  if (q.overdue !== undefined) filter.overdue = q.overdue;
+  if (q.major !== undefined) filter.major = q.major;
+  if (q.openedFrom || q.openedTo) {
+    filter.openedAt = { ...(q.openedFrom ? { $gte: new Date(q.openedFrom) } : {}), ...(q.openedTo ? { $lte: new Date(q.openedTo) } : {}) };
+  }
+  if (q.q) {
+    const pattern = { $regex: escapeRegex(q.q), $options: 'i' };
+    filter.$or = [{ title: pattern }, { caseNo: pattern }, { 'parties.name': pattern }];
+  }
+  const scope = scopeOverride ?? caseScopeOf(caller);
+  const pageFilter = { $and: [filter, afterCursor('createdAt', cursor)] };
+  const docs = await findCases(scope, pageFilter, { sort: { createdAt: -1, _id: -1 }, limit: q.limit + 1, projection: summaryProjection });
+  const page = pageOf(docs, q.limit, (d) => d.createdAt, (d) => caseSummary(d, ctx.workflow));
+  return q.count ? { ...page, total: await countCases(scope, filter) } : page;
+}
+
+export async function getHistory(_ctx: AppContext, principal: Principal | undefined, id: string) {
+  const caller = requireAccess(principal, 'cases.history');
+  const doc = await loadCaseHistory(caseScopeOf(caller), id);
+  if (!doc) throw errors.notFound('case');
+  return { items: doc.history.map(historyItemView) };
+}
+
+export async function verifyHistory(_ctx: AppContext, principal: Principal | undefined, id: string) {
+  const caller = requireAccess(principal, 'cases.verifyHistory');
+  const doc = await loadCaseHistory(caseScopeOf(caller), id);
+  if (!doc) throw errors.notFound('case');
+  const result = verifyChain(doc.history);
+  const versionMatches = doc.history.length === doc.version;
+  return { ...result, valid: result.valid && versionMatches, version: doc.version, versionMatchesHistory: versionMatches };
+}
+
+async function reoffenceFact(ctx: AppContext, doc: CaseRecord): Promise<CaseFacts['reoffence']> {
+  if (!doc.partyKeys?.length) return null;
+  const received = new Date(doc.receivedAt);
+  const windowStart = new Date(received);
+  windowStart.setUTCFullYear(windowStart.getUTCFullYear() - ctx.workflow.rules.reoffenceWindowYears);
+  const others = await findCases(
+    systemCaseScope('re-offence check'),
+    { _id: { $ne: doc._id }, partyKeys: { $in: doc.partyKeys }, receivedAt: { $gte: windowStart, $lt: received } },
+    { sort: { receivedAt: -1 }, limit: 1, projection: { partyKeys: 1, receivedAt: 1 } },
+  );
+  const other = others[0];
+  if (!other) return null;
+  const shared = doc.partyKeys.find((k) => other.partyKeys.includes(k));
+  const party = doc.parties.find((p) => [p.creditCode, p.idNumber].some((c) => c && partyKey(c) === shared));
+  return { partyId: party?.id ?? 'unknown', otherCaseId: other._id, otherReceivedAt: new Date(other.receivedAt).toISOString() };
+}
+
+function factsFor(doc: CaseRecord, now: Date): CaseFacts {
+  const nowIso = now.toISOString();
+  const overdue = new Set<DeadlineRuleName>();
+  const open: Record<string, string> = {};
+  for (const d of doc.deadlines ?? []) {
+    const due = new Date(d.dueAt).toISOString();
+    if (d.status === 'missed' || (d.status === 'open' && due < nowIso)) overdue.add(d.rule as DeadlineRuleName);
+    if ((d.status === 'open' || d.status === 'missed') && (!open[d.rule] || open[d.rule]! < due)) open[d.rule] = due;
+  }
+  return { now: nowIso, overdueRules: [...overdue], openDeadlines: open };
+}
+
+export interface SendEventOptions {
+  ifMatch?: number;
+  idempotencyKey?: string;
+}
+
+function notify(ctx: AppContext, caseId: string, seq: number, type: string): void {
+  for (const listener of ctx.listeners) {
+    try {
+      listener({ caseId, seq, type });
+    } catch (err) {
+      ctx.logger.warn({ err }, 'case change listener failed');
+    }
+  }
+}
+
+/** Parses `{ type, at?, ...payload }`: an unknown type or a payload off its schema is a 400. */
+export function parseEventBody(body: unknown): { type: CaseEventType; at?: string; payload: Record<string, unknown> } {
+  const type = (body as { type?: unknown } | null)?.type;
+  if (!isCaseEventType(type)) {
+    throw errors.invalidRequest(`Unknown event type${typeof type === 'string' ? ` ${type.slice(0, 60)}` : ''}.`, [
+      { path: 'type', message: `must be one of ${caseEventTypes.join(', ')}` },
+    ]);
+  }
+  const parsed = parse(eventBodySchema(type), body) as Record<string, unknown> & { type: CaseEventType; at?: string };
+  const { type: _t, at, ...payload } = parsed;
+  void _t;
+  return { type, ...(at ? { at } : {}), payload };
+}
+
+export async function sendEvent(ctx: AppContext, principal: Principal | undefined, id: string, body: unknown, opts: SendEventOptions = {}) {
+  const caller = requireAccess(principal, 'cases.sendEvent');
+  const scope = caseScopeOf(caller);
+  const { type, at, payload } = parseEventBody(body);
+
+  const doc = await loadCase(scope, id);
+  if (!doc) throw errors.notFound('case');
+  if (opts.ifMatch !== undefined && opts.ifMatch !== doc.version) throw errors.versionConflict(doc.version);
+  if (!roleMaySend(type, caller.role, topStateOf(doc.state))) throw errors.forbidden(`The role ${caller.role} may not send ${type} here.`);
+
+  const now = ctx.clock.now();
+  const facts = factsFor(doc, now);
+  if (type === 'CLAIM_NOT_STARTED' && payload.reasonCode === 'significantly_minor') facts.reoffence = await reoffenceFact(ctx, doc);
+  const event = { type, payload, at: at ?? now.toISOString(), facts, actor: { clientId: caller.clientId, role: caller.role } } as CaseMachineEvent;
+
+  const result = advanceCase(ctx.workflow.machine, ctx.workflow.rules, doc.snapshot as PersistedCaseSnapshot, event);
+  if (!result.ok) {
+    if (result.code === 'guard_failed') throw errors.guardFailed(result.reason, { state: result.state });
+    throw errors.eventNotAllowed(result.state, result.allowed.filter((t) => roleMaySend(t, caller.role, topStateOf(doc.state))), result.reason);
+  }
+
+  const seq = doc.version + 1;
+  const previous = (doc.snapshot as PersistedCaseSnapshot).context;
+  const context: CaseContext = result.context;
+  const deadlines = planDeadlines({
+    before: (doc.deadlines ?? []).map(toDeadline),
+    from: result.from,
+    to: result.to,
+    event,
+    previous,
+    context,
+    seq,
+    rules: ctx.workflow.rules,
+    calendar: await ctx.workflow.calendar.get(),
+  });
+
+  const manualCaseNo = type === 'CLAIM_STARTED' && typeof payload.caseNo === 'string' ? payload.caseNo : undefined;
+  if (manualCaseNo) await claimManualCaseNo(doc._id, manualCaseNo, now);
+
+  const entry: Omit<HistoryEntry, 'hash' | 'prevHash'> = {
+    seq,
+    type,
+    payload: JSON.parse(JSON.stringify(payload)) as Record<string, unknown>,
+    facts: JSON.parse(JSON.stringify(facts)) as Record<string, unknown>,
+    actor: { clientId: caller.clientId, role: caller.role },
+    at: new Date(event.at),
+    recordedAt: now,
+    from: result.from,
+    to: result.to,
+    version: seq,
+    ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+  };
+  const prevHash = doc.lastHash ?? GENESIS_HASH;
+  const hash = entryHash(prevHash, entry);
+  const due = nextDueAt(deadlines);
+  const set: Record<string, unknown> = {
+    snapshot: result.snapshot,
+    state: result.to,
+    stage: topStateOf(result.to),
+    deadlines: deadlines.map(toRecord),
+    nextDueAt: due ? new Date(due) : null,
+    overdue: deadlines.some((d) => d.status === 'missed'),
+    major: context.major,
+    liabilityStatus: liabilityStatus(context),
+    restorationStatus: restorationStatus(context, (doc.restorationFacts ?? undefined) as RestorationFacts | undefined),
+    updatedAt: now,
+    lastHash: hash,
+  };
+  if (context.outcome) set.outcome = context.outcome;
+  if (context.closedAt) set.closedAt = new Date(context.closedAt);
+  if (type === 'CLAIM_STARTED') {
+    set.openedAt = new Date(event.at);
+    set.caseNoYear = Number(cstDate(event.at).slice(0, 4));
+    if (manualCaseNo) set.caseNo = manualCaseNo;
+    else set.caseNoPending = true;
+  }
+  if (procuratorateEvents.has(type)) set.procuratorateVisible = true;
+
+  const update: UpdateQuery<CaseDocument> = { $set: set, $inc: { version: 1 }, $push: { history: { ...entry, prevHash, hash } } };
+  const won = await commitCaseChange(scope, doc._id, doc.version, update);
+  if (!won) {
+    if (manualCaseNo) await releaseManualCaseNo(doc._id, manualCaseNo);
+    const version = await currentVersion(scope, doc._id);
+    if (version === null) throw errors.notFound('case');
+    throw errors.versionConflict(version);
+  }
+  notify(ctx, doc._id, seq, type);
+
+  let committed = { ...doc, ...set, version: seq } as CaseRecord;
+  if (type === 'CLAIM_STARTED' && !manualCaseNo) {
+    const caseNo = await assignCaseNo(ctx.workflow.rules, doc._id, set.caseNoYear as number, now);
+    committed = { ...committed, caseNo, caseNoPending: undefined } as CaseRecord;
+  }
+  return renderCase(ctx, caller, committed);
+}
+
+/** Answers a repeated Idempotency-Key whose first runner died after committing: the event is in the history. */
+export async function recoverCommittedEvent(ctx: AppContext, principal: Principal, id: string, storedKey: string) {
+  const doc = await CaseModel.findOne({ _id: id, 'history.idempotencyKey': storedKey }, { history: 0 }).lean<CaseRecord>();
+  if (!doc) return null;
+  return renderCase(ctx, principal, doc);
+}

@@ -1,0 +1,702 @@
+/**
+ * Compatibility and scoring of one (money source, project) pair.
+ *
+ * A pair is either incompatible (with the reason) or gets a score 0..100 made of five named, weighted
+ * factors, each valued 0..1 and explained in a short bilingual note:
+ *
+ * - ecological: the best relatedness between the damaged media and the project's media
+ *   (same medium 1; related media per `MEDIA_RELATEDNESS`; nothing related → incompatible);
+ * - place: same district > same watershed > same city > elsewhere, each tier a band of values;
+ *   within the band, the haversine distance between the two points decides (closer is better);
+ *   without both points, the middle of the band;
+ * - money: how much of the gap this money fills, √(min(amount, gap) / gap), so that small sources
+ *   pooled into a larger project are not scored near zero; a non-splittable source larger than the
+ *   gap is discounted by √(gap / amount) for the money that would stay idle. A source smaller than
+ *   the project's minimum contribution (capped at the gap) is incompatible;
+ * - timing: the project's window against the date the money is available (the obligation's due
+ *   date, or today when it is past or unknown); a project that has ended is incompatible;
+ * - interest: explicit interest from the case side and/or the project side.
+ *
+ * score = round(100 × Σ wᵢ·vᵢ / Σ wᵢ, 2 decimals). All arithmetic is deterministic; the score is
+ * also exposed as an integer number of hundredths ("cost") for the solver.
+ *
+ * Cost: O(|media_s| × |media_p|) per pair (at most 12 × 12, usually 1–2 × 1–2) plus one haversine.
+ */
+import {
+  MEDIUM_LABELS,
+  METHOD_MEDIA,
+  bestRelatedness,
+  bestRelatednessValue,
+  maskOf,
+  mediaIndices,
+  relatedMaskOf,
+} from './ecology';
+import { dayNumber, optionalDayNumber } from './dates';
+import { DEG_TO_RAD, haversineRadKm, isValidPoint } from './geo';
+import type {
+  MatchingOptions,
+  MoneySource,
+  PairScore,
+  ProjectCandidate,
+  ScoreFactor,
+  ScoreReason,
+} from './types';
+
+// Bound once: calls through a module namespace (an accessor per call once compiled to CommonJS)
+// are measurably slower in the O(S·P) loops of the plan.
+const relatednessOf = bestRelatednessValue;
+const distanceRadKm = haversineRadKm;
+
+/** Returned by `scoreCost` for an incompatible pair. */
+export const INCOMPATIBLE = -1;
+/** Returned by `scoreCost` (with pruning) when the pair cannot reach the minimum score. */
+export const BELOW_MIN_SCORE = -2;
+
+export const FACTORS: readonly ScoreFactor[] = ['ecological', 'place', 'money', 'timing', 'interest'];
+
+/**
+ * Place tiers, best first. Each tier is a band [floor, ceil] of values; a pair's distance places it
+ * inside its band, so that a tier always beats the tiers below it whatever the distance.
+ */
+export const PLACE_TIERS = [
+  { tier: 'district', floor: 0.8, ceil: 1 },
+  { tier: 'watershed', floor: 0.5, ceil: 0.75 },
+  { tier: 'city', floor: 0.2, ceil: 0.45 },
+  { tier: 'elsewhere', floor: 0, ceil: 0.15 },
+] as const;
+/** Distance (km) over which the within-band bonus decays by 1/e. */
+export const DISTANCE_SCALE_KM = 15;
+
+/** Timing values. */
+export const TIMING = {
+  /** the money arrives while the project runs */
+  inWindow: 1,
+  /** the project has no dates yet */
+  openWindow: 0.7,
+  /** the project ends before the money is due: the obligor would have to pay early */
+  endsBeforeDue: 0.2,
+  /** value when the project starts a year or more after the money is available */
+  longWait: 0.3,
+  /** days over which the waiting penalty grows to its maximum */
+  waitHorizonDays: 365,
+} as const;
+
+/** Interest values. */
+export const INTEREST = { mutual: 1, oneSide: 0.7, none: 0 } as const;
+
+export interface ScoringContext {
+  readonly wEcological: number;
+  readonly wPlace: number;
+  readonly wMoney: number;
+  readonly wTiming: number;
+  readonly wInterest: number;
+  /** minScore in hundredths, rounded up: a pair is kept when its cost ≥ minCost. */
+  readonly minCost: number;
+  readonly today: number;
+  readonly todayText: string;
+  readonly allowSplit: boolean;
+  readonly watersheds: ReadonlyMap<string, string>;
+  /** small integer ids of the district and watershed names met so far (this context only) */
+  readonly placeIds: Map<string, number>;
+}
+
+type IdList = ReadonlySet<string> | readonly string[] | undefined;
+
+export interface PreparedSource {
+  readonly source: MoneySource;
+  readonly key: string;
+  readonly amount: number;
+  readonly media: readonly number[];
+  readonly mask: number;
+  readonly district: string;
+  readonly watershed: string | undefined;
+  /** -1 when unknown */
+  readonly districtId: number;
+  readonly watershedId: number;
+  readonly hasPoint: boolean;
+  readonly lat: number;
+  readonly lng: number;
+  /** the day the money is available: max(today, due date) */
+  readonly availableDay: number;
+  readonly splittable: boolean;
+  readonly interested: IdList;
+}
+
+export interface PreparedProject {
+  readonly project: ProjectCandidate;
+  readonly id: string;
+  readonly gap: number;
+  /** the minimum contribution that applies to one allocation: min(minContributionFen, gap) */
+  readonly minContribution: number;
+  readonly media: readonly number[];
+  readonly mediaInferred: boolean;
+  readonly mask: number;
+  readonly relatedMask: number;
+  readonly district: string;
+  readonly watershed: string | undefined;
+  readonly districtId: number;
+  readonly watershedId: number;
+  readonly hasPoint: boolean;
+  readonly lat: number;
+  readonly lng: number;
+  readonly startDay: number;
+  readonly endDay: number;
+  readonly ended: boolean;
+  readonly interested: IdList;
+}
+
+function assertFenInteger(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+    throw new RangeError(`${field} must be an integer number of fen, got ${String(v)}`);
+  }
+  return v;
+}
+
+function idList(ids: readonly string[] | undefined): IdList {
+  if (!ids || ids.length === 0) return undefined;
+  return ids.length > 8 ? new Set(ids) : ids;
+}
+
+function listHas(list: IdList, id: string): boolean {
+  if (list === undefined) return false;
+  return Array.isArray(list) ? list.includes(id) : (list as ReadonlySet<string>).has(id);
+}
+
+export function createScoringContext(options: MatchingOptions): ScoringContext {
+  const w = options.weights;
+  const parts = [w.ecological, w.place, w.money, w.timing, w.interest];
+  for (const [i, v] of parts.entries()) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new RangeError(`weights.${FACTORS[i]} must be a finite number ≥ 0`);
+    }
+  }
+  const total = parts.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) throw new RangeError('at least one weight must be positive');
+  if (typeof options.minScore !== 'number' || !Number.isFinite(options.minScore)) {
+    throw new RangeError('minScore must be a finite number');
+  }
+  const watersheds = new Map<string, string>();
+  for (const [district, shed] of Object.entries(options.watersheds ?? {})) watersheds.set(district, shed);
+  return {
+    wEcological: w.ecological / total,
+    wPlace: w.place / total,
+    wMoney: w.money / total,
+    wTiming: w.timing / total,
+    wInterest: w.interest / total,
+    minCost: Math.max(0, Math.ceil(options.minScore * 100 - 1e-9)),
+    today: dayNumber(options.today, 'today'),
+    todayText: options.today,
+    allowSplit: options.allowSplit,
+    watersheds,
+    placeIds: new Map<string, number>(),
+  };
+}
+
+/** Id of a district (prefix d:) or watershed (prefix w:) name; -1 for none. */
+function placeId(ctx: ScoringContext, kind: 'd' | 'w', name: string | undefined): number {
+  if (name === undefined || name === '') return -1;
+  const key = kind + ':' + name;
+  let id = ctx.placeIds.get(key);
+  if (id === undefined) {
+    id = ctx.placeIds.size;
+    ctx.placeIds.set(key, id);
+  }
+  return id;
+}
+
+export function sourceKey(s: Pick<MoneySource, 'caseId' | 'obligationId'>): string {
+  return `${s.caseId}:${s.obligationId}`;
+}
+
+export function prepareSource(s: MoneySource, ctx: ScoringContext): PreparedSource {
+  const amount = assertFenInteger(s.amountFen, `amountFen of ${sourceKey(s)}`);
+  if (amount < 0) throw new RangeError(`amountFen of ${sourceKey(s)} must not be negative`);
+  const media = mediaIndices(s.damageMedia);
+  const due = optionalDayNumber(s.dueDate, `dueDate of ${sourceKey(s)}`);
+  const hasPoint = isValidPoint(s.location);
+  return {
+    source: s,
+    key: sourceKey(s),
+    amount,
+    media,
+    mask: maskOf(media),
+    district: s.district,
+    watershed: ctx.watersheds.get(s.district),
+    districtId: placeId(ctx, 'd', s.district),
+    watershedId: placeId(ctx, 'w', ctx.watersheds.get(s.district)),
+    hasPoint,
+    lat: hasPoint ? (s.location as { lat: number }).lat * DEG_TO_RAD : 0,
+    lng: hasPoint ? (s.location as { lng: number }).lng * DEG_TO_RAD : 0,
+    availableDay: due > ctx.today ? due : ctx.today,
+    splittable: s.splittable ?? ctx.allowSplit,
+    interested: idList(s.interestedProjectIds),
+  };
+}
+
+export function prepareProject(p: ProjectCandidate, ctx: ScoringContext): PreparedProject {
+  const rawGap = assertFenInteger(p.gapFen, `gapFen of project ${p.projectId}`);
+  const gap = rawGap > 0 ? rawGap : 0;
+  const rawMin =
+    p.minContributionFen === undefined ? 0 : assertFenInteger(p.minContributionFen, `minContributionFen of project ${p.projectId}`);
+  const mediaInferred = !p.media || p.media.length === 0;
+  const media = mediaIndices(mediaInferred ? METHOD_MEDIA[p.method] ?? ['other'] : p.media);
+  const endDay = optionalDayNumber(p.endDate, `endDate of project ${p.projectId}`);
+  const hasPoint = isValidPoint(p.location);
+  return {
+    project: p,
+    id: p.projectId,
+    gap,
+    minContribution: Math.max(0, Math.min(rawMin, gap)),
+    media,
+    mediaInferred,
+    mask: maskOf(media),
+    relatedMask: relatedMaskOf(media),
+    district: p.district,
+    watershed: ctx.watersheds.get(p.district),
+    districtId: placeId(ctx, 'd', p.district),
+    watershedId: placeId(ctx, 'w', ctx.watersheds.get(p.district)),
+    hasPoint,
+    lat: hasPoint ? (p.location as { lat: number }).lat * DEG_TO_RAD : 0,
+    lng: hasPoint ? (p.location as { lng: number }).lng * DEG_TO_RAD : 0,
+    startDay: optionalDayNumber(p.startDate, `startDate of project ${p.projectId}`),
+    endDay,
+    ended: endDay < ctx.today,
+    interested: idList(p.interestedCaseIds),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Factor values (shared by the hot path and the explanation, so both always agree)
+
+function placeTier(s: PreparedSource, p: PreparedProject): number {
+  if (s.districtId >= 0 && s.districtId === p.districtId) return 0;
+  if (s.watershedId >= 0 && p.watershedId >= 0) return s.watershedId === p.watershedId ? 1 : 2;
+  return 3;
+}
+
+function distanceKm(s: PreparedSource, p: PreparedProject): number {
+  return distanceRadKm(s.lat, s.lng, p.lat, p.lng);
+}
+
+function placeValue(s: PreparedSource, p: PreparedProject, tier: number): number {
+  return placeValueOf(tier, s.hasPoint && p.hasPoint, s.lat, s.lng, p.lat, p.lng);
+}
+
+function placeValueOf(tier: number, bothPoints: boolean, sLat: number, sLng: number, pLat: number, pLng: number): number {
+  const band = PLACE_TIERS[tier];
+  if (bothPoints) {
+    return band.floor + (band.ceil - band.floor) * Math.exp(-distanceRadKm(sLat, sLng, pLat, pLng) / DISTANCE_SCALE_KM);
+  }
+  return (band.floor + band.ceil) / 2;
+}
+
+function moneyValue(amount: number, gap: number, splittable: boolean): number {
+  const placed = amount < gap ? amount : gap;
+  let v = Math.sqrt(placed / gap);
+  if (!splittable && amount > gap) v *= Math.sqrt(gap / amount);
+  return v;
+}
+
+function timingValue(available: number, start: number, end: number): number {
+  if (end < available) return TIMING.endsBeforeDue;
+  if (start > available) {
+    const wait = Math.min(start - available, TIMING.waitHorizonDays);
+    return 1 - ((1 - TIMING.longWait) * wait) / TIMING.waitHorizonDays;
+  }
+  if (Number.isNaN(start) && Number.isNaN(end)) return TIMING.openWindow;
+  return TIMING.inWindow;
+}
+
+function interestValue(s: PreparedSource, p: PreparedProject): number {
+  const fromCase = listHas(s.interested, p.id);
+  const fromProject = listHas(p.interested, s.source.caseId);
+  if (fromCase && fromProject) return INTEREST.mutual;
+  return fromCase || fromProject ? INTEREST.oneSide : INTEREST.none;
+}
+
+function ecologicalValue(s: PreparedSource, p: PreparedProject): number {
+  return (s.mask & p.mask) !== 0 ? 1 : relatednessOf(s.media, p.media);
+}
+
+/** Why a pair is incompatible, or undefined. Checked in this order. */
+function incompatibilityOf(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): string | undefined {
+  if (s.amount <= 0) return '无未分配资金 / no unallocated money';
+  if (p.gap <= 0) return '项目无资金缺口 / the project has no funding gap';
+  if (p.ended) return `项目已于 ${p.project.endDate} 结束 / the project ended on ${p.project.endDate} (today ${ctx.todayText})`;
+  if ((s.mask & p.relatedMask) === 0) return '损害介质与项目修复对象无关 / no damaged medium relates to what the project restores';
+  if (s.amount < p.minContribution) {
+    return `金额 ${yuan(s.amount)} 低于最低出资额 ${yuan(p.minContribution)} / below the minimum contribution`;
+  }
+  return undefined;
+}
+
+/**
+ * The weighted sum in hundredths. Always evaluated in this one expression order, so that the bounds
+ * below (the same expression with larger factor values) are never smaller than the final score:
+ * floating-point addition and multiplication are monotone in each argument.
+ */
+function combine(ctx: ScoringContext, eco: number, money: number, timing: number, interest: number, place: number): number {
+  return Math.round(
+    10000 * (ctx.wEcological * eco + ctx.wMoney * money + ctx.wTiming * timing + ctx.wInterest * interest + ctx.wPlace * place),
+  );
+}
+
+/**
+ * The pair's score in hundredths (0..10000), `INCOMPATIBLE`, or — when `prune` is set — possibly
+ * `BELOW_MIN_SCORE` for a compatible pair that cannot reach `minScore`. Pruning works in stages:
+ * first with only the ecological value and the place tier known (money, timing and interest taken
+ * at their maximum, place at its tier's ceiling), then with everything but the distance, so that
+ * most pairs far below the threshold cost a few multiplications and no distance is computed for them.
+ */
+export function scoreCost(s: PreparedSource, p: PreparedProject, ctx: ScoringContext, prune: boolean): number {
+  if (p.ended || p.gap <= 0 || s.amount <= 0) return INCOMPATIBLE;
+  if ((s.mask & p.relatedMask) === 0) return INCOMPATIBLE;
+  if (s.amount < p.minContribution) return INCOMPATIBLE;
+  const eco = ecologicalValue(s, p);
+  const tier = placeTier(s, p);
+  const ceil = PLACE_TIERS[tier].ceil;
+  if (prune && combine(ctx, eco, 1, 1, 1, ceil) < ctx.minCost) return BELOW_MIN_SCORE;
+  const money = moneyValue(s.amount, p.gap, s.splittable);
+  const timing = timingValue(s.availableDay, p.startDay, p.endDay);
+  const interest = interestValue(s, p);
+  if (prune && combine(ctx, eco, money, timing, interest, ceil) < ctx.minCost) return BELOW_MIN_SCORE;
+  return combine(ctx, eco, money, timing, interest, placeValue(s, p, tier));
+}
+
+/**
+ * The projects' scoring fields as columns, grouped by (district, set of media): within a group the
+ * place tier and the ecological value against a given source are the same, so one bound per group
+ * can dismiss all its projects at once.
+ */
+export interface ProjectTable {
+  readonly projects: readonly PreparedProject[];
+  readonly usable: Uint8Array;
+  readonly gap: Float64Array;
+  readonly minContribution: Float64Array;
+  readonly startDay: Float64Array;
+  readonly endDay: Float64Array;
+  readonly hasPoint: Uint8Array;
+  readonly lat: Float64Array;
+  readonly lng: Float64Array;
+  readonly interested: readonly IdList[];
+  /** distinct media sets */
+  readonly classMask: Int32Array;
+  readonly classRelatedMask: Int32Array;
+  readonly classMedia: ReadonlyArray<readonly number[]>;
+  /**
+   * project indices ordered by group, and by gap ascending within a group;
+   * group g is order[groupStart[g] .. groupStart[g+1]-1]
+   */
+  readonly order: Int32Array;
+  readonly groupStart: Int32Array;
+  readonly groupClass: Int32Array;
+  readonly groupDistrict: Int32Array;
+  readonly groupShed: Int32Array;
+}
+
+/** O(P log P). */
+export function projectTable(projects: readonly PreparedProject[]): ProjectTable {
+  const n = projects.length;
+  const classOfMask = new Map<number, number>();
+  const classMask: number[] = [];
+  const classRelatedMask: number[] = [];
+  const classMedia: (readonly number[])[] = [];
+  const projectClass = new Int32Array(n);
+  projects.forEach((p, j) => {
+    let c = classOfMask.get(p.mask);
+    if (c === undefined) {
+      c = classMask.length;
+      classOfMask.set(p.mask, c);
+      classMask.push(p.mask);
+      classRelatedMask.push(p.relatedMask);
+      classMedia.push(p.media);
+    }
+    projectClass[j] = c;
+  });
+  const order = Int32Array.from(projects, (_, j) => j).sort(
+    (a, b) =>
+      projects[a].districtId - projects[b].districtId ||
+      projectClass[a] - projectClass[b] ||
+      projects[a].gap - projects[b].gap ||
+      a - b,
+  );
+  const groupStart: number[] = [];
+  const groupClass: number[] = [];
+  const groupDistrict: number[] = [];
+  const groupShed: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const j = order[k];
+    const p = projects[j];
+    const g = groupStart.length - 1;
+    if (g < 0 || groupDistrict[g] !== p.districtId || groupClass[g] !== projectClass[j]) {
+      groupStart.push(k);
+      groupClass.push(projectClass[j]);
+      groupDistrict.push(p.districtId);
+      groupShed.push(p.watershedId);
+    }
+  }
+  groupStart.push(n);
+  return {
+    projects,
+    usable: Uint8Array.from(projects, (p) => (p.gap > 0 && !p.ended ? 1 : 0)),
+    gap: Float64Array.from(projects, (p) => p.gap),
+    minContribution: Float64Array.from(projects, (p) => p.minContribution),
+    startDay: Float64Array.from(projects, (p) => p.startDay),
+    endDay: Float64Array.from(projects, (p) => p.endDay),
+    hasPoint: Uint8Array.from(projects, (p) => (p.hasPoint ? 1 : 0)),
+    lat: Float64Array.from(projects, (p) => p.lat),
+    lng: Float64Array.from(projects, (p) => p.lng),
+    interested: projects.map((p) => p.interested),
+    classMask: Int32Array.from(classMask),
+    classRelatedMask: Int32Array.from(classRelatedMask),
+    classMedia,
+    order,
+    groupStart: Int32Array.from(groupStart),
+    groupClass: Int32Array.from(groupClass),
+    groupDistrict: Int32Array.from(groupDistrict),
+    groupShed: Int32Array.from(groupShed),
+  };
+}
+
+const TIER_CEIL = Float64Array.from(PLACE_TIERS, (b) => b.ceil);
+
+/**
+ * `scoreCost` of one source against every project of a table, written to `out[j]` for project j
+ * (the same values, computed group by group: the plan calls this S times over P projects).
+ * Cost: O(media classes + groups) for the bounds, then O(1) per project of a group that can reach
+ * minScore and O(1) array writes for the others.
+ */
+export function scoreRow(s: PreparedSource, t: ProjectTable, ctx: ScoringContext, prune: boolean, out: Int32Array): void {
+  const n = t.projects.length;
+  if (s.amount <= 0) {
+    out.fill(INCOMPATIBLE, 0, n);
+    return;
+  }
+  const { usable, gap, minContribution, startDay, endDay, hasPoint, lat, lng, order, groupStart } = t;
+  const minCost = ctx.minCost;
+  const amount = s.amount;
+  const sMask = s.mask;
+  const sDistrict = s.districtId;
+  const sShed = s.watershedId;
+  const available = s.availableDay;
+  const splittable = s.splittable;
+  const sPoint = s.hasPoint;
+  const anyInterest = s.interested !== undefined;
+
+  const classCount = t.classMask.length;
+  const ecoOfClass = new Float64Array(classCount);
+  for (let c = 0; c < classCount; c++) {
+    ecoOfClass[c] =
+      (sMask & t.classMask[c]) !== 0 ? 1 : (sMask & t.classRelatedMask[c]) === 0 ? 0 : relatednessOf(s.media, t.classMedia[c]);
+  }
+
+  const groups = groupStart.length - 1;
+  for (let g = 0; g < groups; g++) {
+    const from = groupStart[g];
+    const to = groupStart[g + 1];
+    const eco = ecoOfClass[t.groupClass[g]];
+    if (eco === 0) {
+      for (let k = from; k < to; k++) out[order[k]] = INCOMPATIBLE;
+      continue;
+    }
+    const pd = t.groupDistrict[g];
+    const pw = t.groupShed[g];
+    const tier = sDistrict >= 0 && sDistrict === pd ? 0 : sShed >= 0 && pw >= 0 ? (sShed === pw ? 1 : 2) : 3;
+    const ceil = TIER_CEIL[tier];
+    let reachable = !prune || combine(ctx, eco, 1, 1, 1, ceil) >= minCost;
+    for (let k = from; k < to; k++) {
+      const j = order[k];
+      if (usable[j] === 0 || amount < minContribution[j]) {
+        out[j] = INCOMPATIBLE;
+        continue;
+      }
+      if (!reachable) {
+        out[j] = BELOW_MIN_SCORE;
+        continue;
+      }
+      const money = moneyValue(amount, gap[j], splittable);
+      // For a splittable source the money value only falls as the gap grows, and the group is in
+      // ascending gap order: once even the best timing and interest cannot reach minScore, no
+      // later project of the group can.
+      if (prune && splittable && combine(ctx, eco, money, 1, 1, ceil) < minCost) {
+        reachable = false;
+        out[j] = BELOW_MIN_SCORE;
+        continue;
+      }
+      const timing = timingValue(available, startDay[j], endDay[j]);
+      const interest = anyInterest || t.interested[j] !== undefined ? interestValue(s, t.projects[j]) : INTEREST.none;
+      if (prune && combine(ctx, eco, money, timing, interest, ceil) < minCost) {
+        out[j] = BELOW_MIN_SCORE;
+        continue;
+      }
+      out[j] = combine(ctx, eco, money, timing, interest, placeValueOf(tier, sPoint && hasPoint[j] === 1, s.lat, s.lng, lat[j], lng[j]));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explanation
+
+/** 1234567 fen → "12,345.67 元". */
+export function yuan(fen: number): string {
+  const neg = fen < 0;
+  const abs = Math.abs(fen);
+  const whole = Math.floor(abs / 100);
+  const cents = abs - whole * 100;
+  const grouped = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${neg ? '-' : ''}${grouped}.${String(cents).padStart(2, '0')} 元`;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+function dayText(day: number): string {
+  const d = new Date(day * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+function ecologicalReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason {
+  const best = bestRelatedness(s.media, p.media);
+  const value = ecologicalValue(s, p);
+  const inferred = p.mediaInferred ? '（按项目方式推定 / inferred from the project method）' : '';
+  const ls = MEDIUM_LABELS[best.source];
+  const lp = MEDIUM_LABELS[best.project];
+  let note: string;
+  if (value === 1) note = `同一介质：${ls.zh} / same medium: ${ls.en}${inferred}`;
+  else if (value > 0) note = `相关介质：${ls.zh}→${lp.zh} / related media: ${ls.en} → ${lp.en} (${value})${inferred}`;
+  else note = `无相关介质 / no related medium${inferred}`;
+  return { factor: 'ecological', weight: ctx.wEcological, value: round4(value), note };
+}
+
+function placeReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason {
+  const tier = placeTier(s, p);
+  const value = placeValue(s, p, tier);
+  const both = s.hasPoint && p.hasPoint;
+  const dist = both ? distanceKm(s, p) : Number.NaN;
+  const zhDist = both ? `，相距 ${dist.toFixed(1)} 公里` : '';
+  const enDist = both ? `, ${dist.toFixed(1)} km apart` : '';
+  let note: string;
+  switch (tier) {
+    case 0:
+      note = `同一区：${p.district}${zhDist} / same district${enDist}`;
+      break;
+    case 1:
+      note = `同一水系：${p.watershed}（${s.district}→${p.district}）${zhDist} / same watershed${enDist}`;
+      break;
+    case 2:
+      note = `同市不同水系：${s.district}（${s.watershed}）→${p.district}（${p.watershed}）${zhDist} / same city, other watershed${enDist}`;
+      break;
+    default:
+      note = `异地：${s.district || '未知'}→${p.district || '未知'}${zhDist} / elsewhere${enDist}`;
+  }
+  return { factor: 'place', weight: ctx.wPlace, value: round4(value), note };
+}
+
+function moneyReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason {
+  if (s.amount <= 0 || p.gap <= 0) {
+    return {
+      factor: 'money',
+      weight: ctx.wMoney,
+      value: 0,
+      note: s.amount <= 0 ? '无未分配资金 / no unallocated money' : '项目无资金缺口 / no funding gap',
+    };
+  }
+  const value = moneyValue(s.amount, p.gap, s.splittable);
+  let note: string;
+  if (s.amount >= p.gap) {
+    note = `可补足全部缺口 ${yuan(p.gap)} / covers the whole gap`;
+    if (!s.splittable && s.amount > p.gap) {
+      note += `；不可拆分，余 ${yuan(s.amount - p.gap)} 闲置 / not splittable, ${yuan(s.amount - p.gap).replace(' 元', '')} yuan would stay idle`;
+    }
+  } else {
+    note = `可填补缺口 ${pct(s.amount / p.gap)}（${yuan(s.amount)} / ${yuan(p.gap)}） / fills ${pct(s.amount / p.gap)} of the gap`;
+  }
+  if (p.minContribution > 0) {
+    note +=
+      s.amount >= p.minContribution
+        ? `；达到最低出资额 ${yuan(p.minContribution)} / meets the minimum contribution`
+        : `；低于最低出资额 ${yuan(p.minContribution)} / below the minimum contribution`;
+  }
+  return { factor: 'money', weight: ctx.wMoney, value: round4(value), note };
+}
+
+function timingReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason {
+  if (p.ended) {
+    return { factor: 'timing', weight: ctx.wTiming, value: 0, note: `项目已于 ${p.project.endDate} 结束 / the project has ended` };
+  }
+  const value = timingValue(s.availableDay, p.startDay, p.endDay);
+  const when = dayText(s.availableDay);
+  let note: string;
+  if (p.endDay < s.availableDay) {
+    note = `项目在资金到位（${when}）前结束（${p.project.endDate}） / the project ends before the money is due`;
+  } else if (p.startDay > s.availableDay) {
+    const wait = p.startDay - s.availableDay;
+    note = `项目在资金到位后 ${wait} 天开工 / the project starts ${wait} days after the money is available`;
+  } else if (Number.isNaN(p.startDay) && Number.isNaN(p.endDay)) {
+    note = '项目未定实施期 / the project has no set window';
+  } else {
+    note = `资金到位（${when}）时项目在实施期内 / the project runs when the money is available`;
+  }
+  return { factor: 'timing', weight: ctx.wTiming, value: round4(value), note };
+}
+
+function interestReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason {
+  const fromCase = listHas(s.interested, p.id);
+  const fromProject = listHas(p.interested, s.source.caseId);
+  const value = interestValue(s, p);
+  let note: string;
+  if (fromCase && fromProject) note = '双方互有意向 / mutual interest';
+  else if (fromCase) note = '案件方表达意向 / the case side asked for this project';
+  else if (fromProject) note = '项目方表达意向 / the project side asked for this case';
+  else note = '无意向表达 / no expressed interest';
+  return { factor: 'interest', weight: ctx.wInterest, value, note };
+}
+
+/** The reasons of a pair, one per factor, in `FACTORS` order. */
+export function explainReasons(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason[] {
+  return [
+    ecologicalReason(s, p, ctx),
+    placeReason(s, p, ctx),
+    moneyReason(s, p, ctx),
+    timingReason(s, p, ctx),
+    interestReason(s, p, ctx),
+  ];
+}
+
+/** Full explained score of prepared entities. */
+export function explainPair(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): PairScore {
+  const incompatibility = incompatibilityOf(s, p, ctx);
+  const reasons = explainReasons(s, p, ctx);
+  if (incompatibility !== undefined) {
+    return { sourceKey: s.key, projectId: p.id, compatible: false, score: 0, reasons, incompatibility };
+  }
+  const cost = scoreCost(s, p, ctx, false);
+  return { sourceKey: s.key, projectId: p.id, compatible: true, score: cost / 100, reasons };
+}
+
+/** Compatibility and explained score of one pair. */
+export function scorePair(source: MoneySource, project: ProjectCandidate, options: MatchingOptions): PairScore {
+  const ctx = createScoringContext(options);
+  return explainPair(prepareSource(source, ctx), prepareProject(project, ctx), ctx);
+}
+
+/** Every pair of two small lists, sources outer, in input order (for tests and small screens). */
+export function scoreAllPairs(
+  sources: readonly MoneySource[],
+  projects: readonly ProjectCandidate[],
+  options: MatchingOptions,
+): PairScore[] {
+  const ctx = createScoringContext(options);
+  const ps = projects.map((p) => prepareProject(p, ctx));
+  const out: PairScore[] = [];
+  for (const source of sources) {
+    const s = prepareSource(source, ctx);
+    for (const p of ps) out.push(explainPair(s, p, ctx));
+  }
+  return out;
+}

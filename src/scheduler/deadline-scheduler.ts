@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { CaseModel, type DeadlineRecord, type HistoryEntry } from '../../models/case';
+import type { AppContext } from '../context';
+import { assignPendingCaseNumbers } from '../cases/case-numbers';
+import { entryHash, GENESIS_HASH } from '../cases/case-history';
+
+/**
+ * Marks due deadlines missed, exactly once, however many service instances run. A case with a due
+ * deadline is first claimed with a lease (an atomic findOneAndUpdate on leaseUntil), so instances
+ * share the work instead of racing for it; the change itself is a version-guarded write that also
+ * appends a DEADLINE_MISSED entry to the history, so even two instances that both believed they held
+ * the lease could not both mark it. A crash loses nothing: the lease expires and the deadline is
+ * still due. Suspended cases are skipped (suspension stops the clock; see workflows/deadlines.ts).
+ */
+
+const LEASE_MS = 30_000;
+const BATCH = 200;
+
+export interface SchedulerTickResult {
+  casesClaimed: number;
+  deadlinesMissed: number;
+  conflicts: number;
+  caseNumbersAssigned: number;
+}
+
+export class DeadlineScheduler {
+  readonly owner = `sched-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  start(intervalMs: number): void {
+    const loop = () => {
+      this.running = this.tick()
+        .catch((err) => this.ctx.logger.error({ err }, 'deadline scheduler tick failed'))
+        .finally(() => {
+          this.running = null;
+          if (this.timer) this.timer = setTimeout(loop, intervalMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  async tick(): Promise<SchedulerTickResult> {
+    const result: SchedulerTickResult = { casesClaimed: 0, deadlinesMissed: 0, conflicts: 0, caseNumbersAssigned: 0 };
+    const now = this.ctx.clock.now();
+    result.caseNumbersAssigned = await assignPendingCaseNumbers(this.ctx.workflow.rules, now);
+    const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
+    const due = await CaseModel.find({ nextDueAt: { $lte: now }, stage: { $ne: 'suspended' }, ...free }, { _id: 1 })
+      .sort({ nextDueAt: 1 })
+      .limit(BATCH)
+      .lean();
+    for (const { _id } of due) {
+      // The lease: whoever flips leaseUntil first owns this case for LEASE_MS.
+      const claim = await CaseModel.updateOne({ _id, nextDueAt: { $lte: now }, ...free }, { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) } });
+      if (claim.modifiedCount !== 1) continue;
+      result.casesClaimed += 1;
+      const marked = await this.markMissed(_id, now);
+      if (marked === null) result.conflicts += 1;
+      else result.deadlinesMissed += marked;
+    }
+    if (result.deadlinesMissed || result.caseNumbersAssigned) this.ctx.logger.info(result, 'deadline scheduler tick');
+    return result;
+  }
+
+  /** One case: mark its due deadlines missed in one guarded write. Null when the case moved on meanwhile. */
+  private async markMissed(caseId: string, now: Date): Promise<number | null> {
+    const doc = await CaseModel.findOne({ _id: caseId, leaseOwner: this.owner }, { history: 0, snapshot: 0 }).lean();
+    if (!doc) return null;
+    const deadlines: DeadlineRecord[] = doc.deadlines.map((d) => ({ ...d }));
+    const missed = deadlines.filter((d) => d.status === 'open' && new Date(d.dueAt) < now);
+    for (const d of missed) {
+      d.status = 'missed';
+      d.missedAt = now;
+    }
+    const open = deadlines.filter((d) => d.status === 'open').map((d) => new Date(d.dueAt).getTime());
+    const nextDueAt = open.length ? new Date(Math.min(...open)) : null;
+    const release = { leaseOwner: null, leaseUntil: null };
+    if (missed.length === 0) {
+      await CaseModel.updateOne({ _id: caseId, version: doc.version }, { $set: { nextDueAt, ...release } });
+      return 0;
+    }
+    const seq = doc.version + 1;
+    const entry: Omit<HistoryEntry, 'hash' | 'prevHash'> = {
+      seq,
+      type: 'DEADLINE_MISSED',
+      payload: { deadlines: missed.map((d) => ({ id: d.id, rule: d.rule, dueAt: new Date(d.dueAt).toISOString() })) },
+      facts: { now: now.toISOString() },
+      actor: { clientId: 'system:scheduler', role: 'system' },
+      at: now,
+      recordedAt: now,
+      from: doc.state,
+      to: doc.state,
+      version: seq,
+    };
+    const prevHash = doc.lastHash ?? GENESIS_HASH;
+    const hash = entryHash(prevHash, entry);
+    const res = await CaseModel.updateOne(
+      { _id: caseId, version: doc.version, leaseOwner: this.owner },
+      { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, prevHash, hash } } },
+    );
+    if (res.modifiedCount !== 1) {
+      await CaseModel.updateOne({ _id: caseId, leaseOwner: this.owner }, { $set: release });
+      return null;
+    }
+    for (const l of this.ctx.listeners) l({ caseId, seq, type: 'DEADLINE_MISSED' });
+    return missed.length;
+  }
+}
