@@ -129,6 +129,7 @@ caseSchema.index({ partyKeys: 1 });
 caseSchema.index({ caseNo: 1 });
 caseSchema.index({ referredBy: 1, sourceRef: 1 });
 caseSchema.index({ caseNoPending: 1 });
+caseSchema.index({ 'history.feedTicket': 1 });
 
 export interface HistoryEntry {
   seq: number;

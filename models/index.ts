@@ -4,8 +4,9 @@ import { CaseModel } from './case';
 import { CaseNumberModel } from './case-number';
 import { ClientModel } from './client';
 import { IdempotencyModel } from './idempotency';
+import { ChangeModel, CounterModel } from './feed';
 
-export const allModels = [CaseModel, ClientModel, CalendarYearModel, IdempotencyModel, CaseNumberModel];
+export const allModels = [CaseModel, ClientModel, CalendarYearModel, IdempotencyModel, CaseNumberModel, ChangeModel, CounterModel];
 
 /** Creates the collections and indexes the schemas declare. Runs once at start (autoIndex is off). */
 export async function ensureIndexes(connection: Connection): Promise<void> {

@@ -19,6 +19,7 @@ import { assignCaseNo, claimManualCaseNo, releaseManualCaseNo } from './case-num
 import { commitCaseChange, countCases, currentVersion, findCases, loadCase, loadCaseHistory, type CaseRecord } from './case-repository';
 import { caseScopeOf, systemCaseScope, type CaseScope } from './case-scope';
 import { entryHash, GENESIS_HASH, historyItemView, verifyChain } from './case-history';
+import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
 import { listCasesQuery, registerLeadBody, type RegisterLeadInput } from './case-schemas';
 import { caseSummary, caseView } from './case-view';
 
@@ -134,13 +135,31 @@ export function newCaseDocument(ctx: AppContext, principal: Principal, input: Re
   } as CaseDocument;
 }
 
+/** Inserts a new case with its first history entry, and logs it on the change feed. */
+export async function createCase(ctx: AppContext, caller: Principal, input: RegisterLeadInput, extra: Partial<CaseDocument> = {}): Promise<CaseDocument> {
+  const doc = newCaseDocument(ctx, caller, input, extra);
+  const ticket = await reserveTicket();
+  doc.history[0]!.feedTicket = ticket;
+  try {
+    await CaseModel.create(doc);
+  } catch (err) {
+    await abandonTicket(ticket, ctx.clock.now());
+    throw err;
+  }
+  await recordChange(
+    ticket,
+    { caseId: doc._id, seq: 1, type: 'LEAD_REGISTERED', at: doc.receivedAt, state: doc.state, district: doc.district, procuratorateVisible: !!doc.procuratorateVisible, becameVisible: !!doc.procuratorateVisible },
+    ctx.clock.now(),
+  );
+  notify(ctx, doc._id, 1, 'LEAD_REGISTERED');
+  return doc;
+}
+
 export async function registerLead(ctx: AppContext, principal: Principal | undefined, body: unknown) {
   const caller = requireAccess(principal, 'cases.register');
   const input = parse(registerLeadBody, body);
   if (!coversDistrict(caller, input.district)) throw errors.forbidden(`You may not register cases in ${input.district}.`);
-  const doc = newCaseDocument(ctx, caller, input);
-  await CaseModel.create(doc);
-  notify(ctx, doc._id, 1, 'LEAD_REGISTERED');
+  const doc = await createCase(ctx, caller, input);
   return renderCase(ctx, caller, doc);
 }
 
@@ -333,14 +352,22 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
   }
   if (procuratorateEvents.has(type)) set.procuratorateVisible = true;
 
-  const update: UpdateQuery<CaseDocument> = { $set: set, $inc: { version: 1 }, $push: { history: { ...entry, prevHash, hash } } };
+  const ticket = await reserveTicket();
+  const update: UpdateQuery<CaseDocument> = { $set: set, $inc: { version: 1 }, $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } } };
   const won = await commitCaseChange(scope, doc._id, doc.version, update);
   if (!won) {
+    await abandonTicket(ticket, now);
     if (manualCaseNo) await releaseManualCaseNo(doc._id, manualCaseNo);
     const version = await currentVersion(scope, doc._id);
     if (version === null) throw errors.notFound('case');
     throw errors.versionConflict(version);
   }
+  const visible = !!doc.procuratorateVisible || procuratorateEvents.has(type);
+  await recordChange(
+    ticket,
+    { caseId: doc._id, seq, type, at: new Date(event.at), state: result.to, district: doc.district, procuratorateVisible: visible, becameVisible: visible && !doc.procuratorateVisible },
+    now,
+  );
   notify(ctx, doc._id, seq, type);
 
   let committed = { ...doc, ...set, version: seq } as CaseRecord;

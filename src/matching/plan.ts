@@ -27,14 +27,13 @@
  * `gap = (relaxed − objective) / relaxed`, a bound on how far from optimal it can be.
  *
  * Complexity, with S sources, P projects, A arcs (compatible pairs ≥ minScore), V = S + P + 2:
- *  - building arcs: O(S·P) bit tests plus O(compatible pairs) scores;
+ *  - building arcs: O(S·(classes + groups·log P)) to dismiss (district, media set) groups that
+ *    cannot reach minScore, plus O(1) per remaining candidate pair (see `scoreRow`);
  *  - network simplex: pivots × O(√A + V) worst case per pivot (see network-simplex.ts);
  *  - repair: at most `maxRepairRounds` further solves plus O(A log A) for the greedy top-up.
  */
 import { TransportationSolver } from './network-simplex';
 import {
-  BELOW_MIN_SCORE,
-  INCOMPATIBLE,
   createScoringContext,
   prepareProject,
   prepareSource,
@@ -42,14 +41,13 @@ import {
   scoreRow,
   type PreparedProject,
   type PreparedSource,
+  type RowCounts,
 } from './score';
 import type { MatchingOptions, MatchingPlan, MoneySource, PlannedAllocation, ProjectCandidate } from './types';
 
 // Bound once: calls through the module namespace (an accessor per call once compiled to CommonJS)
 // are measurably slower in the O(S·P) loops.
 const scoreRowOf = scoreRow;
-const INCOMPATIBLE_PAIR = INCOMPATIBLE;
-const BELOW_MIN = BELOW_MIN_SCORE;
 
 
 export interface MatchingArcs {
@@ -140,7 +138,10 @@ export function buildMatchingArcs(
   const pp = allProjects.filter((p) => p.gap > 0 && !p.ended).sort((a, b) => byText(a.id, b.id));
 
   const table = projectTable(pp);
-  const row = new Int32Array(pp.length);
+  const keptIndex = new Int32Array(pp.length);
+  const keptCost = new Int32Array(pp.length);
+  const sorted: number[] = [];
+  const counts: RowCounts = { kept: 0, compatible: 0 };
   const arcSource = new IntBuffer();
   const arcProject = new IntBuffer();
   const arcCost = new IntBuffer();
@@ -148,15 +149,16 @@ export function buildMatchingArcs(
   let compatiblePairs = 0;
   for (let i = 0; i < ps.length; i++) {
     arcStart[i] = arcSource.length;
-    scoreRowOf(ps[i], table, ctx, true, row);
-    for (let j = 0; j < pp.length; j++) {
-      const c = row[j];
-      if (c === INCOMPATIBLE_PAIR) continue;
-      compatiblePairs++;
-      if (c === BELOW_MIN || c < ctx.minCost) continue;
+    scoreRowOf(ps[i], table, ctx, false, keptIndex, keptCost, counts);
+    compatiblePairs += counts.compatible;
+    // Arcs of a source in project order (the row lists them in group order).
+    sorted.length = 0;
+    for (let q = 0; q < counts.kept; q++) sorted.push(q);
+    sorted.sort((a, b) => keptIndex[a] - keptIndex[b]);
+    for (const q of sorted) {
       arcSource.push(i);
-      arcProject.push(j);
-      arcCost.push(c);
+      arcProject.push(keptIndex[q]);
+      arcCost.push(keptCost[q]);
     }
   }
   arcStart[ps.length] = arcSource.length;

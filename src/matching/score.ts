@@ -392,6 +392,9 @@ export interface ProjectTable {
   readonly groupClass: Int32Array;
   readonly groupDistrict: Int32Array;
   readonly groupShed: Int32Array;
+  /** per group, the minimum contributions of its usable projects, sorted: minSorted[groupStart[g] .. minEnd[g]-1] */
+  readonly minSorted: Float64Array;
+  readonly minEnd: Int32Array;
 }
 
 /** O(P log P). */
@@ -436,7 +439,21 @@ export function projectTable(projects: readonly PreparedProject[]): ProjectTable
     }
   }
   groupStart.push(n);
+  const minSorted = new Float64Array(n);
+  const minEnd = new Int32Array(groupStart.length - 1);
+  for (let g = 0; g + 1 < groupStart.length; g++) {
+    const mins: number[] = [];
+    for (let k = groupStart[g]; k < groupStart[g + 1]; k++) {
+      const p = projects[order[k]];
+      if (p.gap > 0 && !p.ended) mins.push(p.minContribution);
+    }
+    mins.sort((a, b) => a - b);
+    minSorted.set(mins, groupStart[g]);
+    minEnd[g] = groupStart[g] + mins.length;
+  }
   return {
+    minSorted,
+    minEnd,
     projects,
     usable: Uint8Array.from(projects, (p) => (p.gap > 0 && !p.ended ? 1 : 0)),
     gap: Float64Array.from(projects, (p) => p.gap),
@@ -460,19 +477,36 @@ export function projectTable(projects: readonly PreparedProject[]): ProjectTable
 
 const TIER_CEIL = Float64Array.from(PLACE_TIERS, (b) => b.ceil);
 
+/** Counts filled in by `scoreRow`. */
+export interface RowCounts {
+  /** projects written to the kept lists */
+  kept: number;
+  /** compatible projects (kept or not) */
+  compatible: number;
+}
+
 /**
- * `scoreCost` of one source against every project of a table, written to `out[j]` for project j
- * (the same values, computed group by group: the plan calls this S times over P projects).
- * Cost: O(media classes + groups) for the bounds, then O(1) per project of a group that can reach
- * minScore and O(1) array writes for the others.
+ * Scores one source against every project of a table and lists the projects whose score reaches
+ * minScore (or, with `includeBelowMinScore`, every compatible project): project index in `keptIndex`,
+ * score in hundredths in `keptCost` (both at least P long), in group order. The scores are exactly
+ * `scoreCost`'s. Cost: O(media classes) for the ecological values, O(log P) per group (district ×
+ * media set) that cannot reach minScore at all, and O(1) per project of the others — the plan calls
+ * this S times, so the O(S·P) pair space is mostly dismissed a group at a time.
  */
-export function scoreRow(s: PreparedSource, t: ProjectTable, ctx: ScoringContext, prune: boolean, out: Int32Array): void {
-  const n = t.projects.length;
-  if (s.amount <= 0) {
-    out.fill(INCOMPATIBLE, 0, n);
-    return;
-  }
-  const { usable, gap, minContribution, startDay, endDay, hasPoint, lat, lng, order, groupStart } = t;
+export function scoreRow(
+  s: PreparedSource,
+  t: ProjectTable,
+  ctx: ScoringContext,
+  includeBelowMinScore: boolean,
+  keptIndex: Int32Array,
+  keptCost: Int32Array,
+  counts: RowCounts,
+): void {
+  counts.kept = 0;
+  counts.compatible = 0;
+  if (s.amount <= 0) return;
+  const { usable, gap, minContribution, startDay, endDay, hasPoint, lat, lng, order, groupStart, minSorted, minEnd } = t;
+  const prune = !includeBelowMinScore;
   const minCost = ctx.minCost;
   const amount = s.amount;
   const sMask = s.mask;
@@ -490,48 +524,48 @@ export function scoreRow(s: PreparedSource, t: ProjectTable, ctx: ScoringContext
       (sMask & t.classMask[c]) !== 0 ? 1 : (sMask & t.classRelatedMask[c]) === 0 ? 0 : relatednessOf(s.media, t.classMedia[c]);
   }
 
+  let kept = 0;
+  let compatible = 0;
   const groups = groupStart.length - 1;
   for (let g = 0; g < groups; g++) {
+    const eco = ecoOfClass[t.groupClass[g]];
+    if (eco === 0) continue;
     const from = groupStart[g];
     const to = groupStart[g + 1];
-    const eco = ecoOfClass[t.groupClass[g]];
-    if (eco === 0) {
-      for (let k = from; k < to; k++) out[order[k]] = INCOMPATIBLE;
-      continue;
+    // Compatible projects of the group: usable ones whose minimum contribution this money reaches.
+    let lo = from;
+    let hi = minEnd[g];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (minSorted[mid] <= amount) lo = mid + 1;
+      else hi = mid;
     }
+    compatible += lo - from;
     const pd = t.groupDistrict[g];
     const pw = t.groupShed[g];
     const tier = sDistrict >= 0 && sDistrict === pd ? 0 : sShed >= 0 && pw >= 0 ? (sShed === pw ? 1 : 2) : 3;
     const ceil = TIER_CEIL[tier];
-    let reachable = !prune || combine(ctx, eco, 1, 1, 1, ceil) >= minCost;
+    if (prune && combine(ctx, eco, 1, 1, 1, ceil) < minCost) continue;
     for (let k = from; k < to; k++) {
       const j = order[k];
-      if (usable[j] === 0 || amount < minContribution[j]) {
-        out[j] = INCOMPATIBLE;
-        continue;
-      }
-      if (!reachable) {
-        out[j] = BELOW_MIN_SCORE;
-        continue;
-      }
+      if (usable[j] === 0 || amount < minContribution[j]) continue;
       const money = moneyValue(amount, gap[j], splittable);
       // For a splittable source the money value only falls as the gap grows, and the group is in
       // ascending gap order: once even the best timing and interest cannot reach minScore, no
       // later project of the group can.
-      if (prune && splittable && combine(ctx, eco, money, 1, 1, ceil) < minCost) {
-        reachable = false;
-        out[j] = BELOW_MIN_SCORE;
-        continue;
-      }
+      if (prune && splittable && combine(ctx, eco, money, 1, 1, ceil) < minCost) break;
       const timing = timingValue(available, startDay[j], endDay[j]);
       const interest = anyInterest || t.interested[j] !== undefined ? interestValue(s, t.projects[j]) : INTEREST.none;
-      if (prune && combine(ctx, eco, money, timing, interest, ceil) < minCost) {
-        out[j] = BELOW_MIN_SCORE;
-        continue;
-      }
-      out[j] = combine(ctx, eco, money, timing, interest, placeValueOf(tier, sPoint && hasPoint[j] === 1, s.lat, s.lng, lat[j], lng[j]));
+      if (prune && combine(ctx, eco, money, timing, interest, ceil) < minCost) continue;
+      const cost = combine(ctx, eco, money, timing, interest, placeValueOf(tier, sPoint && hasPoint[j] === 1, s.lat, s.lng, lat[j], lng[j]));
+      if (prune && cost < minCost) continue;
+      keptIndex[kept] = j;
+      keptCost[kept] = cost;
+      kept++;
     }
   }
+  counts.kept = kept;
+  counts.compatible = compatible;
 }
 
 // ---------------------------------------------------------------------------------------------

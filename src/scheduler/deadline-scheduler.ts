@@ -3,6 +3,7 @@ import { CaseModel, type DeadlineRecord, type HistoryEntry } from '../../models/
 import type { AppContext } from '../context';
 import { assignPendingCaseNumbers } from '../cases/case-numbers';
 import { entryHash, GENESIS_HASH } from '../cases/case-history';
+import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
 
 /**
  * Marks due deadlines missed, exactly once, however many service instances run. A case with a due
@@ -102,14 +103,21 @@ export class DeadlineScheduler {
     };
     const prevHash = doc.lastHash ?? GENESIS_HASH;
     const hash = entryHash(prevHash, entry);
+    const ticket = await reserveTicket();
     const res = await CaseModel.updateOne(
       { _id: caseId, version: doc.version, leaseOwner: this.owner },
-      { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, prevHash, hash } } },
+      { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } } },
     );
     if (res.modifiedCount !== 1) {
+      await abandonTicket(ticket, now);
       await CaseModel.updateOne({ _id: caseId, leaseOwner: this.owner }, { $set: release });
       return null;
     }
+    await recordChange(
+      ticket,
+      { caseId, seq, type: 'DEADLINE_MISSED', at: now, state: doc.state, district: doc.district, procuratorateVisible: !!doc.procuratorateVisible },
+      now,
+    );
     for (const l of this.ctx.listeners) l({ caseId, seq, type: 'DEADLINE_MISSED' });
     return missed.length;
   }
