@@ -111,6 +111,8 @@ const caseSchema = new Schema(
     restorationStatus: { type: String, default: 'none' },
     /** Maintained by the matching module from confirmed allocations and the projects' progress. */
     restorationFacts: { type: Schema.Types.Mixed, default: null },
+    /** Flat facts the statistics group on (src/stats/kpi-fields.ts). */
+    kpi: { type: Schema.Types.Mixed, default: null },
 
     version: { type: Number, required: true },
     history: { type: [historyEntrySchema], default: [] },

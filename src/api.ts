@@ -4,15 +4,23 @@ import { authenticate } from './auth/authenticate';
 import { calendarRoutes } from './calendar/calendar';
 import { caseRoutes } from './cases/case-routes';
 import { clientRoutes } from './clients/clients';
+import { openApiRoutes } from './openapi/openapi-routes';
+import { procuratorateRoutes } from './procuratorate/procuratorate-routes';
+import { restorationRoutes } from './projects/restoration-routes';
+import { statsRoutes } from './stats/stats-routes';
 import { workflowRoutes } from './workflow/workflow-routes';
 
-/** Mounts every component's routes under /api/v1; everything below needs a bearer token. */
+/** Mounts every component's routes under /api/v1. Only the OpenAPI document is public. */
 export function apiRoutes(ctx: AppContext): Router {
   const router = Router();
+  router.use(openApiRoutes());
   router.use(authenticate(ctx));
   router.use(clientRoutes(ctx));
   router.use(caseRoutes(ctx));
   router.use(workflowRoutes(ctx));
   router.use(calendarRoutes(ctx, ctx.workflow.calendar));
+  router.use(procuratorateRoutes(ctx));
+  router.use(restorationRoutes(ctx));
+  router.use(statsRoutes(ctx));
   return router;
 }

@@ -20,6 +20,7 @@ import { commitCaseChange, countCases, currentVersion, findCases, loadCase, load
 import { caseScopeOf, systemCaseScope, type CaseScope } from './case-scope';
 import { entryHash, GENESIS_HASH, historyItemView, verifyChain } from './case-history';
 import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
+import { kpiFieldsOf } from '../stats/kpi-fields';
 import { listCasesQuery, registerLeadBody, type RegisterLeadInput } from './case-schemas';
 import { caseSummary, caseView } from './case-view';
 
@@ -126,6 +127,7 @@ export function newCaseDocument(ctx: AppContext, principal: Principal, input: Re
     overdue: false,
     liabilityStatus: 'open',
     restorationStatus: 'none',
+    kpi: kpiFieldsOf(started.snapshot.context, []),
     version: 1,
     history: [{ ...entry, prevHash: GENESIS_HASH, hash }],
     lastHash: hash,
@@ -339,6 +341,7 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
     major: context.major,
     liabilityStatus: liabilityStatus(context),
     restorationStatus: restorationStatus(context, (doc.restorationFacts ?? undefined) as RestorationFacts | undefined),
+    kpi: kpiFieldsOf(context, deadlines),
     updatedAt: now,
     lastHash: hash,
   };

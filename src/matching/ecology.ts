@@ -84,7 +84,7 @@ export const METHOD_MEDIA: Readonly<Record<ProjectMethod, readonly Medium[]>> = 
   wetland_restoration: ['wetland'],
   water_restoration: ['surface_water'],
   soil_remediation: ['soil'],
-  rural_environment: ['other'],
+  rural_environment: ['surface_water', 'soil'],
   carbon_sink_forest: ['forest'],
   labour_in_lieu: ['other'],
   clean_production: ['air'],

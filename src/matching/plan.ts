@@ -83,7 +83,7 @@ export type MatchingPlanWithStats = MatchingPlan & { stats: PlanStats };
 export interface PlanOptions {
   /** elapsed-time source for `solver.ms` (default performance.now); the only clock the plan reads */
   now?: () => number;
-  /** repair rounds before falling back to the clean-up (default 50) */
+  /** repair rounds before falling back to the clean-up (default 5) */
   maxRepairRounds?: number;
 }
 
@@ -340,7 +340,7 @@ export function planAllocations(
   planOptions: PlanOptions = {},
 ): MatchingPlanWithStats {
   const now = planOptions.now ?? (() => performance.now());
-  const maxRounds = planOptions.maxRepairRounds ?? 50;
+  const maxRounds = planOptions.maxRepairRounds ?? 5;
   const t0 = now();
   const inst = buildMatchingArcs(sources, projects, options);
   const t1 = now();
