@@ -35,8 +35,10 @@ export function dayNumber(date: string, field = 'date'): number {
   if (typeof date !== 'string' || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) {
     throw new RangeError(`${field} must be a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
   }
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) {
-    if (!isDigit(date.charCodeAt(i))) throw new RangeError(`${field} must be a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
+  for (let i = 0; i < 10; i++) {
+    if (i !== 4 && i !== 7 && !isDigit(date.charCodeAt(i))) {
+      throw new RangeError(`${field} must be a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
+    }
   }
   const y = digits(date, 0, 4);
   const m = digits(date, 5, 7);

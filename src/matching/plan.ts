@@ -41,6 +41,7 @@ import {
   scoreRow,
   type PreparedProject,
   type PreparedSource,
+  sourceKey,
   type RowCounts,
 } from './score';
 import type { MatchingOptions, MatchingPlan, MoneySource, PlannedAllocation, ProjectCandidate } from './types';
@@ -122,8 +123,9 @@ export function buildMatchingArcs(
   let totalFen = 0;
   const seenKeys = new Set<string>();
   for (const s of allSources) {
-    if (seenKeys.has(s.key)) throw new RangeError(`duplicate money source ${s.key}`);
-    seenKeys.add(s.key);
+    const key = sourceKey(s.source);
+    if (seenKeys.has(key)) throw new RangeError(`duplicate money source ${key}`);
+    seenKeys.add(key);
     totalFen += s.amount;
   }
   const seenIds = new Set<string>();

@@ -31,7 +31,7 @@ import {
   mediaIndices,
   relatedMaskOf,
 } from './ecology';
-import { dayNumber, optionalDayNumber } from './dates';
+import { dayNumber } from './dates';
 import { DEG_TO_RAD, haversineRadKm, isValidPoint } from './geo';
 import type {
   MatchingOptions,
@@ -46,6 +46,10 @@ import type {
 // are measurably slower in the O(S·P) loops of the plan.
 const relatednessOf = bestRelatednessValue;
 const distanceRadKm = haversineRadKm;
+const indicesOf = mediaIndices;
+const bitsOf = maskOf;
+const validPoint = isValidPoint;
+const dayOf = dayNumber;
 
 /** Returned by `scoreCost` for an incompatible pair. */
 export const INCOMPATIBLE = -1;
@@ -97,14 +101,14 @@ export interface ScoringContext {
   readonly allowSplit: boolean;
   readonly watersheds: ReadonlyMap<string, string>;
   /** small integer ids of the district and watershed names met so far (this context only) */
-  readonly placeIds: Map<string, number>;
+  readonly districtIds: Map<string, number>;
+  readonly watershedIds: Map<string, number>;
 }
 
 type IdList = ReadonlySet<string> | readonly string[] | undefined;
 
 export interface PreparedSource {
   readonly source: MoneySource;
-  readonly key: string;
   readonly amount: number;
   readonly media: readonly number[];
   readonly mask: number;
@@ -145,11 +149,22 @@ export interface PreparedProject {
   readonly interested: IdList;
 }
 
-function assertFenInteger(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-    throw new RangeError(`${field} must be an integer number of fen, got ${String(v)}`);
+function isFen(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v);
+}
+
+function notFen(field: string, v: unknown): RangeError {
+  return new RangeError(`${field} must be an integer number of fen, got ${String(v)}`);
+}
+
+/** A date of an entity; the error names the entity (its message is only built on failure). */
+function entityDay(date: string | undefined, field: string, owner: () => string): number {
+  if (date === undefined || date === '') return Number.NaN;
+  try {
+    return dayOf(date, field);
+  } catch (err) {
+    throw new RangeError(`${(err as Error).message} (${owner()})`);
   }
-  return v;
 }
 
 function idList(ids: readonly string[] | undefined): IdList {
@@ -188,18 +203,18 @@ export function createScoringContext(options: MatchingOptions): ScoringContext {
     todayText: options.today,
     allowSplit: options.allowSplit,
     watersheds,
-    placeIds: new Map<string, number>(),
+    districtIds: new Map<string, number>(),
+    watershedIds: new Map<string, number>(),
   };
 }
 
-/** Id of a district (prefix d:) or watershed (prefix w:) name; -1 for none. */
-function placeId(ctx: ScoringContext, kind: 'd' | 'w', name: string | undefined): number {
+/** Id of a district or watershed name in `ids`; -1 for none. */
+function placeId(ids: Map<string, number>, name: string | undefined): number {
   if (name === undefined || name === '') return -1;
-  const key = kind + ':' + name;
-  let id = ctx.placeIds.get(key);
+  let id = ids.get(name);
   if (id === undefined) {
-    id = ctx.placeIds.size;
-    ctx.placeIds.set(key, id);
+    id = ids.size;
+    ids.set(name, id);
   }
   return id;
 }
@@ -209,21 +224,22 @@ export function sourceKey(s: Pick<MoneySource, 'caseId' | 'obligationId'>): stri
 }
 
 export function prepareSource(s: MoneySource, ctx: ScoringContext): PreparedSource {
-  const amount = assertFenInteger(s.amountFen, `amountFen of ${sourceKey(s)}`);
+  const amount = s.amountFen;
+  if (!isFen(amount)) throw notFen(`amountFen of ${sourceKey(s)}`, amount);
   if (amount < 0) throw new RangeError(`amountFen of ${sourceKey(s)} must not be negative`);
-  const media = mediaIndices(s.damageMedia);
-  const due = optionalDayNumber(s.dueDate, `dueDate of ${sourceKey(s)}`);
-  const hasPoint = isValidPoint(s.location);
+  const media = indicesOf(s.damageMedia);
+  const due = entityDay(s.dueDate, 'dueDate', () => sourceKey(s));
+  const hasPoint = validPoint(s.location);
+  const watershed = ctx.watersheds.get(s.district);
   return {
     source: s,
-    key: sourceKey(s),
     amount,
     media,
-    mask: maskOf(media),
+    mask: bitsOf(media),
     district: s.district,
-    watershed: ctx.watersheds.get(s.district),
-    districtId: placeId(ctx, 'd', s.district),
-    watershedId: placeId(ctx, 'w', ctx.watersheds.get(s.district)),
+    watershed,
+    districtId: placeId(ctx.districtIds, s.district),
+    watershedId: placeId(ctx.watershedIds, watershed),
     hasPoint,
     lat: hasPoint ? (s.location as { lat: number }).lat * DEG_TO_RAD : 0,
     lng: hasPoint ? (s.location as { lng: number }).lng * DEG_TO_RAD : 0,
@@ -234,14 +250,17 @@ export function prepareSource(s: MoneySource, ctx: ScoringContext): PreparedSour
 }
 
 export function prepareProject(p: ProjectCandidate, ctx: ScoringContext): PreparedProject {
-  const rawGap = assertFenInteger(p.gapFen, `gapFen of project ${p.projectId}`);
+  const rawGap = p.gapFen;
+  if (!isFen(rawGap)) throw notFen(`gapFen of project ${p.projectId}`, rawGap);
   const gap = rawGap > 0 ? rawGap : 0;
-  const rawMin =
-    p.minContributionFen === undefined ? 0 : assertFenInteger(p.minContributionFen, `minContributionFen of project ${p.projectId}`);
+  const rawMin = p.minContributionFen === undefined ? 0 : p.minContributionFen;
+  if (!isFen(rawMin)) throw notFen(`minContributionFen of project ${p.projectId}`, rawMin);
   const mediaInferred = !p.media || p.media.length === 0;
-  const media = mediaIndices(mediaInferred ? METHOD_MEDIA[p.method] ?? ['other'] : p.media);
-  const endDay = optionalDayNumber(p.endDate, `endDate of project ${p.projectId}`);
-  const hasPoint = isValidPoint(p.location);
+  const media = indicesOf(mediaInferred ? METHOD_MEDIA[p.method] ?? ['other'] : p.media);
+  const owner = (): string => `project ${p.projectId}`;
+  const endDay = entityDay(p.endDate, 'endDate', owner);
+  const hasPoint = validPoint(p.location);
+  const watershed = ctx.watersheds.get(p.district);
   return {
     project: p,
     id: p.projectId,
@@ -249,16 +268,16 @@ export function prepareProject(p: ProjectCandidate, ctx: ScoringContext): Prepar
     minContribution: Math.max(0, Math.min(rawMin, gap)),
     media,
     mediaInferred,
-    mask: maskOf(media),
+    mask: bitsOf(media),
     relatedMask: relatedMaskOf(media),
     district: p.district,
-    watershed: ctx.watersheds.get(p.district),
-    districtId: placeId(ctx, 'd', p.district),
-    watershedId: placeId(ctx, 'w', ctx.watersheds.get(p.district)),
+    watershed,
+    districtId: placeId(ctx.districtIds, p.district),
+    watershedId: placeId(ctx.watershedIds, watershed),
     hasPoint,
     lat: hasPoint ? (p.location as { lat: number }).lat * DEG_TO_RAD : 0,
     lng: hasPoint ? (p.location as { lng: number }).lng * DEG_TO_RAD : 0,
-    startDay: optionalDayNumber(p.startDate, `startDate of project ${p.projectId}`),
+    startDay: entityDay(p.startDate, 'startDate', owner),
     endDay,
     ended: endDay < ctx.today,
     interested: idList(p.interestedCaseIds),
@@ -707,10 +726,10 @@ export function explainPair(s: PreparedSource, p: PreparedProject, ctx: ScoringC
   const incompatibility = incompatibilityOf(s, p, ctx);
   const reasons = explainReasons(s, p, ctx);
   if (incompatibility !== undefined) {
-    return { sourceKey: s.key, projectId: p.id, compatible: false, score: 0, reasons, incompatibility };
+    return { sourceKey: sourceKey(s.source), projectId: p.id, compatible: false, score: 0, reasons, incompatibility };
   }
   const cost = scoreCost(s, p, ctx, false);
-  return { sourceKey: s.key, projectId: p.id, compatible: true, score: cost / 100, reasons };
+  return { sourceKey: sourceKey(s.source), projectId: p.id, compatible: true, score: cost / 100, reasons };
 }
 
 /** Compatibility and explained score of one pair. */
