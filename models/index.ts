@@ -5,8 +5,13 @@ import { CaseNumberModel } from './case-number';
 import { ClientModel } from './client';
 import { IdempotencyModel } from './idempotency';
 import { ChangeModel, CounterModel } from './feed';
+import { LeadTransferModel } from './lead-transfer';
+import { BaseModel } from './base';
+import { ProjectModel } from './project';
+import { AllocationModel } from './allocation';
+import { ObligationLedgerModel, RestorationRevisionModel } from './obligation-ledger';
 
-export const allModels = [CaseModel, ClientModel, CalendarYearModel, IdempotencyModel, CaseNumberModel, ChangeModel, CounterModel];
+export const allModels = [CaseModel, ClientModel, CalendarYearModel, IdempotencyModel, CaseNumberModel, ChangeModel, CounterModel, BaseModel, ProjectModel, AllocationModel, ObligationLedgerModel, RestorationRevisionModel, LeadTransferModel];
 
 /** Creates the collections and indexes the schemas declare. Runs once at start (autoIndex is off). */
 export async function ensureIndexes(connection: Connection): Promise<void> {

@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { EngineKind } from './db/engine';
 import type { CalendarCache } from './calendar/calendar';
+import type { TokenResolver } from './auth/authenticate';
 import type { CaseMachine } from '../workflows/case-machine';
 import type { WorkflowRules } from '../workflows/rules';
 import type { Labels } from '../workflows/vocabulary';
@@ -34,4 +35,5 @@ export interface AppContext {
   clock: Clock;
   workflow: WorkflowDeps;
   listeners: CaseChangeListener[];
+  tokens: TokenResolver;
 }

@@ -15,6 +15,7 @@ import { ensureIndexes } from '../models';
 import { CalendarCache, seedCalendar } from './calendar/calendar';
 import { assignPendingCaseNumbers } from './cases/case-numbers';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler';
+import { TokenResolver } from './auth/authenticate';
 import { createCaseMachine } from '../workflows/case-machine';
 import { stateLabels } from '../workflows/case-catalogue';
 import { resolveRules, type WorkflowRules } from '../workflows/rules';
@@ -107,6 +108,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     clock,
     workflow: { machine, rules, stateLabels: stateLabels(machine), calendar: new CalendarCache() },
     listeners: [],
+    tokens: new TokenResolver(config.TOKEN_CACHE_MS),
   };
   await assignPendingCaseNumbers(rules, clock.now());
   const app = createApp(ctx);

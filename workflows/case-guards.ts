@@ -1,6 +1,7 @@
 import type { CaseContext, CaseEventOf, CaseMachineEvent, TopState } from './case-context';
 import type { CaseEventType, ObligationInput } from './case-events';
 import { cstDate } from './fields';
+import { explicitDue } from './calendar';
 import type { WorkflowRules } from './rules';
 import { allocatableKinds, restorationKinds } from './vocabulary';
 
@@ -132,7 +133,7 @@ export const refusals: RefusalTable = {
   DEADLINE_EXTENDED: (_ctx, ev) => {
     const current = ev.facts.openDeadlines[ev.payload.rule];
     if (!current) return why(`没有可延长的期限 ${ev.payload.rule}`, `no open deadline ${ev.payload.rule}`);
-    return ev.payload.newDueAt > current ? null : why('新期限须晚于原期限', 'the new due date must be later than the current one');
+    return explicitDue(ev.payload.newDueAt) > current ? null : why('新期限须晚于原期限', 'the new due date must be later than the current one');
   },
 };
 

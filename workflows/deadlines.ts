@@ -134,8 +134,9 @@ export function planDeadlines(step: DeadlineStep): Deadline[] {
   if (event.type === 'DEADLINE_EXTENDED') {
     const target = deadlines.filter((d) => d.rule === event.payload.rule && live(d)).sort((a, b) => b.dueAt.localeCompare(a.dueAt))[0];
     if (target) {
-      target.extensions.push({ from: target.dueAt, to: event.payload.newDueAt, reason: event.payload.reason, seq });
-      target.dueAt = event.payload.newDueAt;
+      const to = explicitDue(event.payload.newDueAt);
+      target.extensions.push({ from: target.dueAt, to, reason: event.payload.reason, seq });
+      target.dueAt = to;
       if (target.status === 'missed') target.status = 'open';
       delete target.missedAt;
     }

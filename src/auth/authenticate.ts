@@ -15,9 +15,34 @@ declare module 'express-serve-static-core' {
 const bearer = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/;
 
 /**
- * Resolves the bearer token to a principal. Revocation takes effect at once: every request reads
- * the client by its token hash (one indexed lookup), nothing is cached.
+ * Resolves tokens to principals, remembering a resolved token for a moment (TOKEN_CACHE_MS, default
+ * 2 s) so a burst of requests does not read the clients collection each time. Revocation through
+ * this instance evicts the token at once; another instance of the service honours it within the
+ * cache period (set TOKEN_CACHE_MS=0 to read on every request).
  */
+export class TokenResolver {
+  private cache = new Map<string, { principal: Principal | null; until: number }>();
+  constructor(private readonly ttlMs: number) {}
+
+  async resolve(tokenHash: string): Promise<Principal | null> {
+    const hit = this.cache.get(tokenHash);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const client = await ClientModel.findOne({ tokenHash, revokedAt: null }, { name: 1, role: 1, districts: 1, baseIds: 1 }).lean();
+    const principal: Principal | null = client
+      ? { clientId: client._id, name: client.name, role: client.role as Role, districts: districtsOf(client.districts), baseIds: client.baseIds }
+      : null;
+    if (this.ttlMs > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(tokenHash, { principal, until: Date.now() + this.ttlMs });
+    }
+    return principal;
+  }
+
+  evictClient(clientId: string): void {
+    for (const [key, entry] of this.cache) if (entry.principal?.clientId === clientId) this.cache.delete(key);
+  }
+}
+
 export function authenticate(ctx: AppContext): RequestHandler {
   const adminToken = ctx.config.ADMIN_TOKEN;
   return async (req, _res, next) => {
@@ -30,15 +55,9 @@ export function authenticate(ctx: AppContext): RequestHandler {
         req.principal = { clientId: 'admin', name: 'bootstrap admin', role: 'admin', districts: 'all', baseIds: [] };
         return next();
       }
-      const client = await ClientModel.findOne({ tokenHash: hashToken(token), revokedAt: null }, { name: 1, role: 1, districts: 1, baseIds: 1 }).lean();
-      if (!client) throw errors.unauthenticated();
-      req.principal = {
-        clientId: client._id,
-        name: client.name,
-        role: client.role as Role,
-        districts: districtsOf(client.districts),
-        baseIds: client.baseIds,
-      };
+      const principal = await ctx.tokens.resolve(hashToken(token));
+      if (!principal) throw errors.unauthenticated();
+      req.principal = principal;
       next();
     } catch (err) {
       next(err);

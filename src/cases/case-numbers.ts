@@ -2,6 +2,8 @@ import { CaseModel } from '../../models/case';
 import { CaseNumberModel } from '../../models/case-number';
 import type { WorkflowRules } from '../../workflows/rules';
 import { errors } from '../http/errors';
+import { serialized } from '../db/serialized';
+import { caseWriteKey } from './case-repository';
 
 /**
  * Case numbers (e.g. 苏环赔〔2026〕0001号) are handed out after CLAIM_STARTED has committed, in the
@@ -39,7 +41,10 @@ export async function assignCaseNo(rules: WorkflowRules, caseId: string, year: n
   for (let attempt = 0; attempt < 200; attempt++) {
     const mine = await CaseNumberModel.findOne({ caseId }).lean();
     if (mine) {
-      await CaseModel.updateOne({ _id: caseId }, { $set: { caseNo: mine.caseNo, caseNoYear: mine.year ?? year }, $unset: { caseNoPending: 1 } });
+      // Serialized with the case's other writes: FerretDB writes whole documents back (src/db/serialized.ts).
+      await serialized(caseWriteKey(caseId), () =>
+        CaseModel.updateOne({ _id: caseId }, { $set: { caseNo: mine.caseNo, caseNoYear: mine.year ?? year }, $unset: { caseNoPending: 1 } }),
+      );
       return mine.caseNo;
     }
     const last = await CaseNumberModel.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean();

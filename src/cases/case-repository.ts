@@ -1,6 +1,7 @@
 import type { QueryFilter, ProjectionType, UpdateQuery } from 'mongoose';
 import { CaseModel, type CaseDocument, type HistoryEntry } from '../../models/case';
 import { idPattern } from '../ids';
+import { serialized } from '../db/serialized';
 import { scopeFilter, type CaseScope } from './case-scope';
 
 /**
@@ -33,8 +34,13 @@ export async function insertCase(doc: CaseDocument): Promise<void> {
  * cannot project a findAndModify reply, and the caller already knows the document it wrote.)
  */
 export async function commitCaseChange(scope: CaseScope, id: string, expectedVersion: number, update: UpdateQuery<CaseDocument>): Promise<boolean> {
-  const res = await CaseModel.updateOne({ _id: id, version: expectedVersion, ...scopeFilter(scope) }, update);
+  const res = await serialized(caseWriteKey(id), () => CaseModel.updateOne({ _id: id, version: expectedVersion, ...scopeFilter(scope) }, update));
   return res.modifiedCount === 1;
+}
+
+/** The serialization key of every conditional write to one case (src/db/serialized.ts). */
+export function caseWriteKey(id: string): string {
+  return `case:${id}`;
 }
 
 export async function currentVersion(scope: CaseScope, id: string): Promise<number | null> {

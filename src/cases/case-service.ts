@@ -366,11 +366,13 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
     throw errors.versionConflict(version);
   }
   const visible = !!doc.procuratorateVisible || procuratorateEvents.has(type);
-  await recordChange(
+  // Not awaited: the reply does not depend on it, and if the process dies first the feed reader
+  // repairs the ticket from the history entry (history.feedTicket) after its grace period.
+  recordChange(
     ticket,
     { caseId: doc._id, seq, type, at: new Date(event.at), state: result.to, district: doc.district, procuratorateVisible: visible, becameVisible: visible && !doc.procuratorateVisible },
     now,
-  );
+  ).catch((err) => ctx.logger.warn({ err, ticket }, 'change record not written; the feed will repair it'));
   notify(ctx, doc._id, seq, type);
 
   let committed = { ...doc, ...set, version: seq } as CaseRecord;

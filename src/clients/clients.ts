@@ -9,6 +9,7 @@ import { errors } from '../http/errors';
 import { afterCursor, cursorParam, decodeCursor, limitParam, pageOf } from '../http/pagination';
 import { parse } from '../http/validate';
 import { idPattern, newId } from '../ids';
+import { serialized } from '../db/serialized';
 import { roles } from '../../workflows/vocabulary';
 
 const districtName = z.string().trim().min(1).max(50).regex(/^[^$.]/, 'must not start with $ or .');
@@ -72,8 +73,11 @@ export async function listClients(_ctx: AppContext, principal: Principal | undef
 export async function revokeClient(ctx: AppContext, principal: Principal | undefined, id: string) {
   requireAccess(principal, 'clients.revoke');
   if (!idPattern.test(id)) throw errors.notFound('client');
-  const doc = await ClientModel.findOneAndUpdate({ _id: id, revokedAt: null }, { $set: { revokedAt: ctx.clock.now() } }, { returnDocument: 'after' }).lean();
+  const doc = await serialized(`client:${id}`, () =>
+    ClientModel.findOneAndUpdate({ _id: id, revokedAt: null }, { $set: { revokedAt: ctx.clock.now() } }, { returnDocument: 'after' }).lean(),
+  );
   if (!doc) throw errors.notFound('client');
+  ctx.tokens.evictClient(doc._id);
   return clientView(doc);
 }
 

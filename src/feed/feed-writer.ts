@@ -1,4 +1,5 @@
 import { ChangeModel, CounterModel, type ChangeDocument } from '../../models/feed';
+import { serialized } from '../db/serialized';
 
 /**
  * The writing half of the change feed (the reading half is src/procuratorate). Writers call
@@ -8,7 +9,9 @@ import { ChangeModel, CounterModel, type ChangeDocument } from '../../models/fee
  */
 
 export async function reserveTicket(): Promise<number> {
-  const counter = await CounterModel.findOneAndUpdate({ _id: 'feed' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+  const counter = await serialized('counter:feed', () =>
+    CounterModel.findOneAndUpdate({ _id: 'feed' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean(),
+  );
   return counter!.seq;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IdempotencyModel } from '../../models/idempotency';
 import type { Clock } from '../clock';
+import { serialized } from '../db/serialized';
 import { AppError, errors } from './errors';
 
 /**
@@ -70,10 +71,12 @@ export async function withIdempotency(
       if (existing.requestHash !== hash) throw errors.idempotencyKeyReused();
       if (existing.state === 'done') return { status: existing.status!, body: existing.body };
       if (existing.lockedUntil.getTime() < clock.now().getTime()) {
-        const won = await IdempotencyModel.findOneAndUpdate(
-          { _id: id, state: 'pending', lockedUntil: existing.lockedUntil },
-          { $set: { lockedUntil: new Date(clock.now().getTime() + LOCK_MS) } },
-        ).lean();
+        const won = await serialized(`idem:${id}`, () =>
+          IdempotencyModel.findOneAndUpdate(
+            { _id: id, state: 'pending', lockedUntil: existing.lockedUntil },
+            { $set: { lockedUntil: new Date(clock.now().getTime() + LOCK_MS) } },
+          ).lean(),
+        );
         claimed = takeover = !!won;
       }
       if (!claimed) {

@@ -11,7 +11,7 @@
  * rooted at E is a strongly feasible starting basis (every zero-flow tree arc points towards the
  * root), so no artificial arcs or big-M costs are needed.
  *
- * Each pivot: block-search pricing (about √A arcs per block, the entering arc is the most negative
+ * Each pivot: block-search pricing (about √A/5 arcs per block, the entering arc is the most negative
  * reduced cost in the first block that has one), the cycle's apex found by walking up from both
  * ends using subtree sizes, the leaving arc chosen by Cunningham's rule (the last blocking arc met
  * when walking the cycle from the apex), which keeps the tree strongly feasible and so prevents
@@ -56,7 +56,7 @@ export interface TransportationSolution {
 export interface SolveOptions {
   /** check every tree invariant after every pivot (slow; for tests) */
   validate?: boolean;
-  /** pricing block size (default ⌈√A⌉, at least 10) */
+  /** pricing block size (default √A / 5, at least 16) */
   blockSize?: number;
 }
 
@@ -181,7 +181,9 @@ export class TransportationSolver {
     const succNum = (this.succNum = new Int32Array(V));
     const lastSucc = (this.lastSucc = new Int32Array(V));
     this.pi = new Float64Array(V);
-    this.blockSize = Math.max(10, options.blockSize ?? Math.ceil(Math.sqrt(A)));
+    // Smaller blocks than the customary √A pay off here: pricing dominates a pivot's cost and the
+    // first negative arcs found are good enough (measured on the benchmark's instances).
+    this.blockSize = Math.max(1, Math.floor(options.blockSize ?? Math.max(16, Math.round(Math.sqrt(A) / 5))));
 
     // Starting tree rooted at E, thread order E, S0..Sm-1, D, P0..Pn-1. Strongly feasible: the only
     // zero-flow tree arc, D → E, points towards the root. All potentials 0 (all tree arcs cost 0).

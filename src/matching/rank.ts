@@ -9,6 +9,7 @@
 import {
   BELOW_MIN_SCORE,
   INCOMPATIBLE,
+  clearlyIncompatible,
   createScoringContext,
   explainReasons,
   prepareProject,
@@ -22,6 +23,7 @@ import type { MatchingOptions, MoneySource, ProjectCandidate, ScoreReason } from
 // Bound once: calls through the module namespace (an accessor per call once compiled to CommonJS)
 // are measurably slower in the O(S·P) loops.
 const costOf = scoreCost;
+const clearly = clearlyIncompatible;
 const INCOMPATIBLE_PAIR = INCOMPATIBLE;
 const BELOW_MIN = BELOW_MIN_SCORE;
 
@@ -57,6 +59,26 @@ export interface RankedSource {
 
 function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Indices of the items that can be among the `limit` best: every item whose cost is at least the
+ * limit-th largest cost (ties included), found with a counting pass over the integer costs
+ * 0..10000, so only those few need the full comparison sort. O(n + 10001).
+ */
+function topByCost(cost: readonly number[], limit: number): number[] {
+  const all = (): number[] => cost.map((_, i) => i);
+  if (limit >= cost.length) return all();
+  const counts = new Int32Array(10001);
+  for (const c of cost) counts[c]++;
+  let threshold = 10000;
+  for (let seen = 0; threshold > 0; threshold--) {
+    seen += counts[threshold];
+    if (seen >= limit) break;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < cost.length; i++) if (cost[i] >= threshold) out.push(i);
+  return out;
 }
 
 function limitOf(ranking: RankingOptions | undefined): number {
@@ -109,7 +131,7 @@ export function rankProjectsForSources(
     keptCost.push(bestCost);
   }
 
-  const order = keptProjects.map((_, i) => i);
+  const order = topByCost(keptCost, limit);
   order.sort(
     (a, b) =>
       keptCost[b] - keptCost[a] ||
@@ -165,6 +187,9 @@ export function rankSourcesForProject(
   const kept: PreparedSource[] = [];
   const keptCost: number[] = [];
   for (const source of sources) {
+    // Most sources of a large list fail on media or money: skip preparing them. (Their dates are
+    // then not validated; a source that can match always is.)
+    if (clearly(source, p)) continue;
     const s = prepareSource(source, ctx);
     const c = costOf(s, p, ctx, prune);
     if (c === INCOMPATIBLE_PAIR || c === BELOW_MIN) continue;
@@ -172,7 +197,7 @@ export function rankSourcesForProject(
     kept.push(s);
     keptCost.push(c);
   }
-  const order = kept.map((_, i) => i);
+  const order = topByCost(keptCost, limit);
   order.sort(
     (a, b) =>
       keptCost[b] - keptCost[a] ||

@@ -29,9 +29,10 @@ import {
   bestRelatednessValue,
   maskOf,
   mediaIndices,
+  mediumIndex,
   relatedMaskOf,
 } from './ecology';
-import { dayNumber } from './dates';
+import { dateOfDay, dayNumber } from './dates';
 import { DEG_TO_RAD, haversineRadKm, isValidPoint } from './geo';
 import type {
   MatchingOptions,
@@ -50,6 +51,8 @@ const indicesOf = mediaIndices;
 const bitsOf = maskOf;
 const validPoint = isValidPoint;
 const dayOf = dayNumber;
+const indexOfMedium = mediumIndex;
+const OTHER = mediumIndex('other');
 
 /** Returned by `scoreCost` for an incompatible pair. */
 export const INCOMPATIBLE = -1;
@@ -247,6 +250,21 @@ export function prepareSource(s: MoneySource, ctx: ScoringContext): PreparedSour
     splittable: s.splittable ?? ctx.allowSplit,
     interested: idList(s.interestedProjectIds),
   };
+}
+
+/**
+ * Whether a raw source certainly cannot match a prepared project: its media relate to none of the
+ * project's, or its money is below the project's minimum contribution. Cheap (no allocation), for
+ * rankings that scan many sources; the amount is validated like `prepareSource` does.
+ */
+export function clearlyIncompatible(s: MoneySource, p: PreparedProject): boolean {
+  const amount = s.amountFen;
+  if (!isFen(amount)) throw notFen(`amountFen of ${sourceKey(s)}`, amount);
+  if (amount <= 0 || amount < p.minContribution) return true;
+  const media = s.damageMedia;
+  if (!media || media.length === 0) return (p.relatedMask & (1 << OTHER)) === 0;
+  for (let k = 0; k < media.length; k++) if ((p.relatedMask & (1 << indexOfMedium(media[k]))) !== 0) return false;
+  return true;
 }
 
 export function prepareProject(p: ProjectCandidate, ctx: ScoringContext): PreparedProject {
@@ -596,8 +614,13 @@ export function yuan(fen: number): string {
   const abs = Math.abs(fen);
   const whole = Math.floor(abs / 100);
   const cents = abs - whole * 100;
-  const grouped = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${neg ? '-' : ''}${grouped}.${String(cents).padStart(2, '0')} 元`;
+  const digits = String(whole);
+  let grouped = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return `${neg ? '-' : ''}${grouped}.${cents < 10 ? '0' : ''}${cents} 元`;
 }
 
 function pct(x: number): string {
@@ -608,10 +631,6 @@ function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
 
-function dayText(day: number): string {
-  const d = new Date(day * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
 
 function ecologicalReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason {
   const best = bestRelatedness(s.media, p.media);
@@ -683,7 +702,7 @@ function timingReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext
     return { factor: 'timing', weight: ctx.wTiming, value: 0, note: `项目已于 ${p.project.endDate} 结束 / the project has ended` };
   }
   const value = timingValue(s.availableDay, p.startDay, p.endDay);
-  const when = dayText(s.availableDay);
+  const when = dateOfDay(s.availableDay);
   let note: string;
   if (p.endDay < s.availableDay) {
     note = `项目在资金到位（${when}）前结束（${p.project.endDate}） / the project ends before the money is due`;

@@ -122,7 +122,7 @@ export function generateMatchingData(o: SyntheticOptions): SyntheticData {
   const rnd = seededRandom(o.seed);
   const today = dayNumber(o.today, 'today');
   const [aLo, aHi] = o.amountYuan ?? [2_000, 500_000];
-  const [gLo, gHi] = o.gapYuan ?? [30_000, 3_000_000];
+  const [gLo, gHi] = o.gapYuan ?? [50_000, 5_000_000];
   const districts = SUZHOU_DISTRICTS.map((d) => [d, d.weight] as const);
   const year = new Date(today * 86_400_000).getUTCFullYear();
 
@@ -138,7 +138,7 @@ export function generateMatchingData(o: SyntheticOptions): SyntheticData {
     const method = pick(rnd, METHODS);
     const media: Medium[] = [...METHOD_MEDIA[method]];
     const extra = METHOD_EXTRA_MEDIA[method];
-    if (extra && rnd() < 0.5) {
+    if (extra && rnd() < 0.35) {
       const m = extra[Math.floor(rnd() * extra.length)];
       if (!media.includes(m)) media.push(m);
     }
@@ -172,7 +172,7 @@ export function generateMatchingData(o: SyntheticOptions): SyntheticData {
     const location = rnd() < 0.8 ? pointNear(rnd, d.centre, d.spread) : undefined;
     const primary = pick(rnd, DAMAGE_MEDIA);
     const damageMedia: Medium[] = [primary];
-    if (rnd() < 0.3) {
+    if (rnd() < 0.2) {
       const second = pick(rnd, DAMAGE_MEDIA);
       if (second !== primary) damageMedia.push(second);
     }

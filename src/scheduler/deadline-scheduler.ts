@@ -4,6 +4,8 @@ import type { AppContext } from '../context';
 import { assignPendingCaseNumbers } from '../cases/case-numbers';
 import { entryHash, GENESIS_HASH } from '../cases/case-history';
 import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
+import { serialized } from '../db/serialized';
+import { caseWriteKey } from '../cases/case-repository';
 
 /**
  * Marks due deadlines missed, exactly once, however many service instances run. A case with a due
@@ -60,7 +62,9 @@ export class DeadlineScheduler {
       .lean();
     for (const { _id } of due) {
       // The lease: whoever flips leaseUntil first owns this case for LEASE_MS.
-      const claim = await CaseModel.updateOne({ _id, nextDueAt: { $lte: now }, ...free }, { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) } });
+      const claim = await serialized(caseWriteKey(_id), () =>
+        CaseModel.updateOne({ _id, nextDueAt: { $lte: now }, ...free }, { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) } }),
+      );
       if (claim.modifiedCount !== 1) continue;
       result.casesClaimed += 1;
       const marked = await this.markMissed(_id, now);
@@ -85,7 +89,7 @@ export class DeadlineScheduler {
     const nextDueAt = open.length ? new Date(Math.min(...open)) : null;
     const release = { leaseOwner: null, leaseUntil: null };
     if (missed.length === 0) {
-      await CaseModel.updateOne({ _id: caseId, version: doc.version }, { $set: { nextDueAt, ...release } });
+      await serialized(caseWriteKey(caseId), () => CaseModel.updateOne({ _id: caseId, version: doc.version }, { $set: { nextDueAt, ...release } }));
       return 0;
     }
     const seq = doc.version + 1;
@@ -104,13 +108,15 @@ export class DeadlineScheduler {
     const prevHash = doc.lastHash ?? GENESIS_HASH;
     const hash = entryHash(prevHash, entry);
     const ticket = await reserveTicket();
-    const res = await CaseModel.updateOne(
-      { _id: caseId, version: doc.version, leaseOwner: this.owner },
-      { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } } },
+    const res = await serialized(caseWriteKey(caseId), () =>
+      CaseModel.updateOne(
+        { _id: caseId, version: doc.version, leaseOwner: this.owner },
+        { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } } },
+      ),
     );
     if (res.modifiedCount !== 1) {
       await abandonTicket(ticket, now);
-      await CaseModel.updateOne({ _id: caseId, leaseOwner: this.owner }, { $set: release });
+      await serialized(caseWriteKey(caseId), () => CaseModel.updateOne({ _id: caseId, leaseOwner: this.owner }, { $set: release }));
       return null;
     }
     await recordChange(

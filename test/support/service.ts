@@ -16,11 +16,19 @@ export interface TestService extends RunningService {
  * afterwards. Requests go through the Express app (supertest) unless `listen` is set.
  */
 export async function startTestService(
-  opts: { clock?: Clock; env?: Record<string, string>; listen?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    listen?: boolean;
+    /** Reuse a database (e.g. the dbName of a service stopped with keepDatabase) to test a restart. */
+    dbName?: string;
+    /** stop() leaves the database in place instead of dropping it. */
+    keepDatabase?: boolean;
+  } = {},
 ): Promise<TestService> {
   const uri = process.env.TEST_MONGODB_URI;
   if (!uri) throw new Error('TEST_MONGODB_URI is not set: run the tests through jest (global setup starts the engine).');
-  const dbName = `t_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
+  const dbName = opts.dbName ?? `t_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -33,7 +41,7 @@ export async function startTestService(
   const clock = opts.clock ?? new ManualClock();
   const service = await startService({ config, clock, database: { uri, dbName }, listen: opts.listen });
   const stop = async () => {
-    if (mongoose.connection.readyState === 1) await mongoose.connection.dropDatabase();
+    if (!opts.keepDatabase && mongoose.connection.readyState === 1) await mongoose.connection.dropDatabase();
     await service.stop();
   };
   return { ...service, stop, dbName, clock };

@@ -1,0 +1,244 @@
+import type { StateNode } from 'xstate';
+import type { CaseContext, CaseMachineEvent } from '../../workflows/case-context';
+import type { CaseEventType } from '../../workflows/case-events';
+import { createCaseMachine, type CaseMachine } from '../../workflows/case-machine';
+import { advanceCase, startCase, statePath, type PersistedCaseSnapshot } from '../../workflows/case-runtime';
+import { defaultRules } from '../../workflows/rules';
+import type { Role } from '../../workflows/vocabulary';
+
+/**
+ * Model-based testing of the case machine: a breadth-first exploration of the machine with a
+ * generator of valid events per state, giving the shortest event path to every reachable
+ * (state, relevant context) node and to every transition the machine declares. The HTTP test
+ * replays these paths against the real service.
+ */
+
+export interface Step {
+  type: CaseEventType;
+  role: Role;
+  payload: Record<string, unknown>;
+}
+
+export const NOW = '2026-06-01T02:00:00.000Z';
+export const RECEIVED = '2026-05-20';
+
+const handler = (type: CaseEventType, payload: Record<string, unknown> = {}): Step => ({ type, role: 'handler', payload });
+
+/** Events worth trying in a state: valid payloads, chosen so the graph stays finite. */
+export function candidateSteps(path: string, ctx: CaseContext): Step[] {
+  const steps: Step[] = [];
+  const top = path.split('.')[0];
+  switch (path) {
+    case 'lead':
+      steps.push(handler('SCREENED', { outcome: 'verify' }), handler('SCREENED', { outcome: 'duplicate', note: '与另案重复' }));
+      if (!ctx.major) steps.push(handler('MARKED_MAJOR', { basis: 'central_inspection' }));
+      if (ctx.major && !ctx.collectiveReview) steps.push({ type: 'COLLECTIVE_REVIEW_RECORDED', role: 'reviewer', payload: { decision: '同意' } });
+      steps.push(handler('TERMINATED', { reasonCode: 'other', note: '线索撤回' }));
+      break;
+    case 'verification':
+      steps.push(handler('DAMAGE_CONFIRMED', { findings: '确认损害' }), handler('NO_DAMAGE', { reason: '未发现损害' }));
+      steps.push(handler('DEADLINE_EXTENDED', { rule: 'verification_30d', newDueAt: '2026-07-31', reason: '现场勘查需要' }));
+      steps.push(handler('SUSPENDED', { reason: '等待监测报告' }));
+      break;
+    case 'startDecision':
+      steps.push(handler('CLAIM_STARTED'), handler('CLAIM_NOT_STARTED', { reasonCode: 'already_performed', note: '已履行' }));
+      steps.push({ type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-1', noticeEndedAt: '2026-05-25' } });
+      break;
+    case 'investigation':
+      steps.push(
+        handler('INVESTIGATION_CONCLUDED', { conclusion: 'assess', obligorsIdentified: true }),
+        handler('INVESTIGATION_CONCLUDED', { conclusion: 'terminate', obligorsIdentified: false }),
+      );
+      if (!ctx.procuratorate.notified) steps.push(handler('PROCURATORATE_NOTIFIED', { procuratorate: '吴中区人民检察院' }));
+      steps.push(handler('SUSPENDED', { reason: '等待刑事判决' }));
+      break;
+    case 'assessment':
+      steps.push(handler('ASSESSMENT_COMPLETED', { route: 'formal', amountFen: 50_000_000, restorability: 'partial', institution: '江苏省环境科学研究院' }));
+      break;
+    case 'consultation.notice':
+      steps.push(handler('CONSULTATION_NOTICE_SERVED', { servedAt: '2026-05-21', replyDueAt: '2026-05-28' }));
+      break;
+    case 'consultation.meetings':
+      if (!ctx.consultation.reply) steps.push(handler('OBLIGOR_REPLIED', { reply: 'agree_to_consult' }));
+      if (ctx.consultation.meetings.length === 0) steps.push(handler('CONSULTATION_MEETING_HELD', { heldAt: '2026-05-22', obligorAttended: true }));
+      steps.push(
+        handler('CONSULTATION_AGREED', { obligations: [{ kind: 'escrow', amountFen: 30_000_000, partyId: 'P1' }, { kind: 'payment', amountFen: 20_000_000, partyId: 'P1' }] }),
+        handler('CONSULTATION_FAILED', { reasonCode: 'other', note: '双方分歧较大' }),
+      );
+      break;
+    case 'consultation.failed':
+      steps.push(
+        handler('RECONSULTATION_STARTED'),
+        handler('LAWSUIT_FILED', { court: '苏州市中级人民法院', filedAt: '2026-05-25', supportRequestedFromProcuratorate: true }),
+        handler('HANDED_TO_PROCURATORATE', { procuratorate: '苏州市人民检察院' }),
+        { type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-2', noticeEndedAt: '2026-05-30' } },
+      );
+      break;
+    case 'agreement.drafting':
+      steps.push(handler('AGREEMENT_SIGNED', { signedAt: '2026-05-26' }));
+      break;
+    case 'agreement.signed':
+      steps.push(handler('JUDICIAL_CONFIRMATION_APPLIED', { court: '苏州市中级人民法院', appliedAt: '2026-05-27' }), handler('JUDICIAL_CONFIRMATION_WAIVED'));
+      break;
+    case 'judicialConfirmation':
+      steps.push(handler('JUDICIAL_CONFIRMATION_RULED', { result: 'confirmed' }), handler('JUDICIAL_CONFIRMATION_RULED', { result: 'rejected' }));
+      break;
+    case 'litigation':
+      if (ctx.procuratorate.supportProvided.length === 0) steps.push({ type: 'SUPPORT_PROVIDED', role: 'procuratorate', payload: { note: '支持起诉意见书' } });
+      steps.push(
+        handler('JUDGMENT_EFFECTIVE', { outcome: 'upheld', obligations: [{ kind: 'escrow', amountFen: 30_000_000 }, { kind: 'payment', amountFen: 20_000_000 }] }),
+        handler('JUDGMENT_EFFECTIVE', { outcome: 'dismissed' }),
+      );
+      break;
+    case 'publicInterestLitigation':
+      if (!ctx.procuratorate.suit) steps.push({ type: 'PUBLIC_INTEREST_SUIT_FILED', role: 'procuratorate', payload: { court: '苏州市中级人民法院', filedAt: '2026-05-29' } });
+      steps.push(
+        { type: 'JUDGMENT_EFFECTIVE', role: 'procuratorate', payload: { outcome: 'mediated', obligations: [{ kind: 'escrow', amountFen: 30_000_000 }, { kind: 'payment', amountFen: 20_000_000 }] } },
+        { type: 'JUDGMENT_EFFECTIVE', role: 'procuratorate', payload: { outcome: 'dismissed' } },
+      );
+      break;
+    case 'performance': {
+      const escrow = ctx.obligations.find((o) => o.kind === 'escrow' && o.status !== 'performed');
+      const other = ctx.obligations.find((o) => o.kind !== 'escrow' && o.status !== 'performed');
+      if (escrow) steps.push(handler('ESCROW_DEPOSITED', { obligationId: escrow.id, amountFen: escrow.amountFen, notary: '苏州市公证处', certificateNo: `提存${escrow.id}`, depositedAt: '2026-05-30' }));
+      if (!escrow && other) steps.push(handler('OBLIGATION_PROGRESS', { obligationId: other.id, status: 'performed', paidFen: other.amountFen ?? 0 }));
+      if (ctx.enforceable && other && other.status !== 'enforced' && escrow) steps.push(handler('ENFORCEMENT_APPLIED', { obligationId: other.id, court: '苏州市中级人民法院' }));
+      break;
+    }
+    case 'evaluation.pending':
+      steps.push(handler('EVALUATION_PASSED', { reportRef: '评估报告1' }), handler('EVALUATION_EXEMPTED', { reasonCode: 'other', note: '专家论证' }));
+      if (ctx.evaluationsFailed === 0) steps.push(handler('EVALUATION_FAILED', { followUp: [{ kind: 'replanting', quantity: { value: 200, unit: '株' } }] }));
+      break;
+    case 'evaluation.passed':
+    case 'evaluation.exempted':
+      steps.push(handler('CASE_CLOSED'));
+      break;
+    case 'suspended':
+      steps.push(handler('RESUMED'));
+      if (!ctx.major) steps.push(handler('MARKED_MAJOR', { basis: 'designated' }));
+      if (ctx.major && ctx.collectiveReview?.stage !== ctx.stage) steps.push({ type: 'COLLECTIVE_REVIEW_RECORDED', role: 'reviewer', payload: { decision: '同意' } });
+      if (ctx.claim?.started && !ctx.procuratorate.notified) steps.push(handler('PROCURATORATE_NOTIFIED', { procuratorate: '吴中区人民检察院' }));
+      if (ctx.stage === 'verification') steps.push(handler('DEADLINE_EXTENDED', { rule: 'verification_30d', newDueAt: '2026-08-31', reason: '中止期间' }));
+      steps.push(handler('TERMINATED', { reasonCode: 'obligor_extinct', note: '企业注销' }));
+      break;
+    default:
+      break;
+  }
+  void top;
+  return steps;
+}
+
+function facts(path: string, ctx: CaseContext) {
+  const verificationOpen = path === 'verification' || (path === 'suspended' && ctx.stage === 'verification');
+  return { now: NOW, overdueRules: [], openDeadlines: verificationOpen ? { verification_30d: '2026-06-19T15:59:59.999Z' } : {} };
+}
+
+function keyOf(path: string, ctx: CaseContext): string {
+  return JSON.stringify([
+    path, ctx.stage, ctx.major, ctx.collectiveReview?.stage ?? null, ctx.claim?.started ?? null, !!ctx.procuratorate.notified,
+    ctx.procuratorate.supportProvided.length > 0, !!ctx.procuratorate.suit, ctx.consultation.reply ?? null, ctx.consultation.meetings.length > 0,
+    ctx.enforceable, ctx.evaluationsFailed, ctx.obligations.map((o) => `${o.kind}:${o.status}`).join(','),
+  ]);
+}
+
+export interface Edge {
+  /** The transition the machine declares: the state that declares it, the event, and where it goes. */
+  declared: string;
+  from: string;
+  to: string;
+  step: Step;
+}
+
+export interface ModelNode {
+  key: string;
+  path: string;
+  snapshot: PersistedCaseSnapshot;
+  steps: Step[];
+}
+
+export function explore(machine: CaseMachine = createCaseMachine()) {
+  const start = startCase(machine, { receivedAt: new Date(`${RECEIVED}T00:00:00+08:00`).toISOString(), redLine: false, partyIds: ['P1'] });
+  const root: ModelNode = { key: keyOf(start.state, start.snapshot.context), path: start.state, snapshot: start.snapshot, steps: [] };
+  const seen = new Map<string, ModelNode>([[root.key, root]]);
+  const queue = [root];
+  const pathsToTransitions = new Map<string, Step[]>();
+  const statesReached = new Set<string>([root.path]);
+  while (queue.length) {
+    const node = queue.shift()!;
+    for (const step of candidateSteps(node.path, node.snapshot.context)) {
+      const event = { type: step.type, payload: step.payload, at: NOW, facts: facts(node.path, node.snapshot.context), actor: { clientId: 'model', role: step.role } } as CaseMachineEvent;
+      const r = advanceCase(machine, defaultRules, node.snapshot, event);
+      if (!r.ok) continue;
+      r.to.split('.').forEach((_, i, parts) => statesReached.add(parts.slice(0, i + 1).join('.')));
+      const declared = [declaredTransition(machine, node.path, node.snapshot, step.type, r.to)];
+      // The eventless transition out of performance fires inside the same macrostep.
+      if (node.path === 'performance' && r.to.startsWith('evaluation')) declared.push('performance --(always)#0');
+      for (const d of declared) if (!pathsToTransitions.has(d)) pathsToTransitions.set(d, [...node.steps, step]);
+      const key = keyOf(r.to, r.context);
+      if (!seen.has(key)) {
+        const next: ModelNode = { key, path: r.to, snapshot: r.snapshot, steps: [...node.steps, step] };
+        seen.set(key, next);
+        queue.push(next);
+      }
+    }
+  }
+  return { nodes: [...seen.values()], statesReached, pathsToTransitions };
+}
+
+type AnyNode = StateNode<never, never>;
+
+function publicPath(n: AnyNode): string {
+  return n.path.filter((p) => p !== 'active').join('.');
+}
+
+function allNodes(machine: CaseMachine): AnyNode[] {
+  const out: AnyNode[] = [];
+  const walk = (n: AnyNode) => {
+    for (const c of Object.values(n.states) as AnyNode[]) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(machine.root as unknown as AnyNode);
+  return out;
+}
+
+/** Every state a case can be in (public paths), and every transition the machine declares. */
+export function machineInventory(machine: CaseMachine = createCaseMachine()) {
+  const nodes = allNodes(machine).filter((n) => n.type !== 'history' && n.key !== 'active');
+  const states = new Set(nodes.map(publicPath));
+  const transitions = new Set<string>();
+  for (const n of [...allNodes(machine), machine.root as unknown as AnyNode]) {
+    const on = (n.config.on ?? {}) as Record<string, unknown>;
+    for (const [type, raw] of Object.entries(on)) {
+      const options = Array.isArray(raw) ? raw : [raw];
+      options.forEach((_, i) => transitions.add(`${n.key === 'active' ? '(open)' : publicPath(n)} --${type}#${i}`));
+    }
+    if (n.config.always) transitions.add(`${publicPath(n)} --(always)#0`);
+  }
+  return { states, transitions };
+}
+
+/** Which declared transition took a case from `from` to `to` on an event. */
+function declaredTransition(machine: CaseMachine, from: string, snapshot: PersistedCaseSnapshot, type: string, to: string): string {
+  const nodes = allNodes(machine);
+  const byPath = (p: string) => nodes.find((n) => publicPath(n) === p && n.key !== 'active' && n.type !== 'history');
+  let node: AnyNode | undefined = byPath(from);
+  while (node) {
+    const on = (node.config.on ?? {}) as Record<string, unknown>;
+    if (type in on) break;
+    node = node.parent as AnyNode | undefined;
+  }
+  if (!node) throw new Error(`no declaration of ${type} above ${from}`);
+  const declaredOn = node.config.on as Record<string, unknown>;
+  const options = (Array.isArray(declaredOn[type]) ? declaredOn[type] : [declaredOn[type]]) as { target?: string }[];
+  const declaringPath = node.key === 'active' ? '(open)' : publicPath(node);
+  if (options.length === 1) return `${declaringPath} --${type}#0`;
+  // Guarded alternatives go to different top-level states: pick the one whose target matches.
+  const topOf = (t: string) => (t.startsWith('#case.') ? t.slice(6).replace(/^active\./, '') : t).split('.')[0];
+  const index = options.findIndex((o) => o.target && topOf(o.target) === to.split('.')[0]);
+  void snapshot;
+  return `${declaringPath} --${type}#${index < 0 ? options.length - 1 : index}`;
+}
+
+export { statePath };
