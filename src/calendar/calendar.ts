@@ -7,6 +7,7 @@ import type { AppContext } from '../context';
 import { errors } from '../http/errors';
 import { parse } from '../http/validate';
 import type { WorkingCalendar } from '../../workflows/calendar';
+import { describeRoute } from '../openapi/registry';
 
 /**
  * The working-day calendar, kept as data an admin can edit. On first start it is seeded from the
@@ -91,6 +92,9 @@ export async function putCalendarYear(ctx: AppContext, cache: CalendarCache, pri
   cache.invalidate();
   return getCalendarYear(principal, String(year));
 }
+
+describeRoute({ method: 'get', path: '/calendar/:year', tag: 'Calendar', summary: 'The working-day calendar of a year: holidays and make-up working days (调休)', errors: [400, 401] });
+describeRoute({ method: 'put', path: '/calendar/:year', tag: 'Calendar', summary: 'Replace a year of the calendar', roles: ['admin'], errors: [400, 401, 403] });
 
 export function calendarRoutes(ctx: AppContext, cache: CalendarCache): Router {
   const r = Router();

@@ -3,7 +3,28 @@ import type { AppContext } from '../context';
 import { errors } from '../http/errors';
 import { parseIdempotencyKey, requestHash, withIdempotency } from '../http/idempotency';
 import { getCase, getHistory, listCases, recoverCommittedEvent, registerLead, sendEvent, verifyHistory } from './case-service';
-import { requireAccess } from '../auth/permissions';
+import { permissions, requireAccess } from '../auth/permissions';
+import { describeRoute } from '../openapi/registry';
+import { z } from 'zod';
+import { caseEventTypes, eventBodySchema } from '../../workflows/case-events';
+import { listCasesQuery, registerLeadBody } from './case-schemas';
+
+const eventBodies = {
+  oneOf: caseEventTypes.map((t) => {
+    const js = z.toJSONSchema(eventBodySchema(t), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    delete js.$schema;
+    return { title: t, ...js };
+  }),
+  discriminator: { propertyName: 'type' },
+};
+
+const idempotencyHeader = { name: 'Idempotency-Key', description: 'Optional; a repeated key with the same body returns the first reply' };
+describeRoute({ method: 'post', path: '/cases', tag: 'Cases', summary: 'Register a lead (线索登记)', roles: permissions['cases.register'].roles, body: registerLeadBody, successStatus: 201, responseDescription: 'The case view', headers: [idempotencyHeader], errors: [400, 401, 403, 409, 413] });
+describeRoute({ method: 'get', path: '/cases', tag: 'Cases', summary: 'List cases in the caller\'s scope, newest first', roles: permissions['cases.list'].roles, query: listCasesQuery, responseDescription: '{ items: CaseSummary[], nextCursor, total? }', errors: [400, 401, 403] });
+describeRoute({ method: 'get', path: '/cases/:id', tag: 'Cases', summary: 'The case view, with allowedEvents for the caller and its deadlines', roles: permissions['cases.read'].roles, responseDescription: 'The case view (ETag: its version)', errors: [401, 403, 404] });
+describeRoute({ method: 'post', path: '/cases/:id/events', tag: 'Cases', summary: 'Send an event: { type, at?, ...payload }', roles: permissions['cases.sendEvent'].roles, bodyJsonSchema: eventBodies, responseDescription: 'The case view after the event', headers: [{ name: 'If-Match', description: 'The version the client read; a mismatch is a 409' }, idempotencyHeader], errors: [400, 401, 403, 404, 409, 413, 422] });
+describeRoute({ method: 'get', path: '/cases/:id/history', tag: 'Cases', summary: 'The complete history of accepted events, oldest first', roles: permissions['cases.history'].roles, responseDescription: '{ items: [{ seq, type, payload, actor, at, from, to, version, hash }] }', errors: [401, 403, 404] });
+describeRoute({ method: 'get', path: '/cases/:id/history/verify', tag: 'Cases', summary: 'Recompute the history\'s hash chain; names the first broken entry', roles: permissions['cases.verifyHistory'].roles, responseDescription: '{ valid, entries, firstBroken, version, versionMatchesHistory }', errors: [401, 403, 404] });
 
 function ifMatch(req: Request): number | undefined {
   const raw = req.headers['if-match'];

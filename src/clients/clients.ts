@@ -11,6 +11,7 @@ import { parse } from '../http/validate';
 import { idPattern, newId } from '../ids';
 import { serialized } from '../db/serialized';
 import { roles } from '../../workflows/vocabulary';
+import { describeRoute } from '../openapi/registry';
 
 const districtName = z.string().trim().min(1).max(50).regex(/^[^$.]/, 'must not start with $ or .');
 const scopedRoles = ['handler', 'reviewer', 'viewer', 'procuratorate'];
@@ -80,6 +81,11 @@ export async function revokeClient(ctx: AppContext, principal: Principal | undef
   ctx.tokens.evictClient(doc._id);
   return clientView(doc);
 }
+
+describeRoute({ method: 'post', path: '/clients', tag: 'Clients', summary: 'Create an API client; its token is shown once', roles: ['admin'], body: createClientBody, successStatus: 201, errors: [400, 401, 403] });
+describeRoute({ method: 'get', path: '/clients', tag: 'Clients', summary: 'List API clients (tokens are never shown again)', roles: ['admin'], query: listQuery, errors: [400, 401, 403] });
+describeRoute({ method: 'delete', path: '/clients/:id', tag: 'Clients', summary: 'Revoke a client at once', roles: ['admin'], errors: [401, 403, 404] });
+describeRoute({ method: 'get', path: '/me', tag: 'Clients', summary: 'Who the token belongs to: role, districts, bases', errors: [401] });
 
 export function clientRoutes(ctx: AppContext): Router {
   const r = Router();

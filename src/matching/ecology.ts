@@ -151,25 +151,23 @@ export function relatedMaskOf(indices: readonly number[]): number {
   return mask;
 }
 
-/** Best relatedness over all pairs, with the pair that reaches it (first in list order on ties). */
-export function bestRelatedness(
-  sourceMedia: readonly number[],
-  projectMedia: readonly number[],
-): { value: number; source: Medium; project: Medium } {
-  let value = 0;
-  let bs = sourceMedia[0];
-  let bp = projectMedia[0];
+/**
+ * The pair of media (source medium index × 12 + project medium index) with the best relatedness,
+ * the first in list order on ties.
+ */
+export function bestRelatedPair(sourceMedia: readonly number[], projectMedia: readonly number[]): number {
+  let value = -1;
+  let best = 0;
   for (const s of sourceMedia) {
     for (const p of projectMedia) {
       const v = RELATEDNESS[s * N + p];
       if (v > value) {
         value = v;
-        bs = s;
-        bp = p;
+        best = s * N + p;
       }
     }
   }
-  return { value, source: MEDIA[bs], project: MEDIA[bp] };
+  return best;
 }
 
 /** The value alone, for the hot path (no allocation). */

@@ -25,7 +25,8 @@
 import {
   MEDIUM_LABELS,
   METHOD_MEDIA,
-  bestRelatedness,
+  MEDIA,
+  bestRelatedPair,
   bestRelatednessValue,
   maskOf,
   mediaIndices,
@@ -106,6 +107,8 @@ export interface ScoringContext {
   /** small integer ids of the district and watershed names met so far (this context only) */
   readonly districtIds: Map<string, number>;
   readonly watershedIds: Map<string, number>;
+  /** notes already written in this call, by a numeric key (lists repeat many of them) */
+  readonly notes: Map<number, string>;
 }
 
 type IdList = ReadonlySet<string> | readonly string[] | undefined;
@@ -208,6 +211,7 @@ export function createScoringContext(options: MatchingOptions): ScoringContext {
     watersheds,
     districtIds: new Map<string, number>(),
     watershedIds: new Map<string, number>(),
+    notes: new Map<number, string>(),
   };
 }
 
@@ -633,15 +637,19 @@ function round4(x: number): number {
 
 
 function ecologicalReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext): ScoreReason {
-  const best = bestRelatedness(s.media, p.media);
   const value = ecologicalValue(s, p);
-  const inferred = p.mediaInferred ? '（按项目方式推定 / inferred from the project method）' : '';
-  const ls = MEDIUM_LABELS[best.source];
-  const lp = MEDIUM_LABELS[best.project];
-  let note: string;
-  if (value === 1) note = `同一介质：${ls.zh} / same medium: ${ls.en}${inferred}`;
-  else if (value > 0) note = `相关介质：${ls.zh}→${lp.zh} / related media: ${ls.en} → ${lp.en} (${value})${inferred}`;
-  else note = `无相关介质 / no related medium${inferred}`;
+  const pair = bestRelatedPair(s.media, p.media);
+  const key = 1_000 + pair * 2 + (p.mediaInferred ? 1 : 0);
+  let note = ctx.notes.get(key);
+  if (note === undefined) {
+    const inferred = p.mediaInferred ? '（按项目方式推定 / inferred from the project method）' : '';
+    const ls = MEDIUM_LABELS[MEDIA[Math.floor(pair / MEDIA.length)]];
+    const lp = MEDIUM_LABELS[MEDIA[pair % MEDIA.length]];
+    if (value === 1) note = `同一介质：${ls.zh} / same medium: ${ls.en}${inferred}`;
+    else if (value > 0) note = `相关介质：${ls.zh}→${lp.zh} / related media: ${ls.en} → ${lp.en} (${value})${inferred}`;
+    else note = `无相关介质 / no related medium${inferred}`;
+    ctx.notes.set(key, note);
+  }
   return { factor: 'ecological', weight: ctx.wEcological, value: round4(value), note };
 }
 
@@ -702,17 +710,26 @@ function timingReason(s: PreparedSource, p: PreparedProject, ctx: ScoringContext
     return { factor: 'timing', weight: ctx.wTiming, value: 0, note: `项目已于 ${p.project.endDate} 结束 / the project has ended` };
   }
   const value = timingValue(s.availableDay, p.startDay, p.endDay);
-  const when = dateOfDay(s.availableDay);
-  let note: string;
-  if (p.endDay < s.availableDay) {
-    note = `项目在资金到位（${when}）前结束（${p.project.endDate}） / the project ends before the money is due`;
-  } else if (p.startDay > s.availableDay) {
-    const wait = p.startDay - s.availableDay;
-    note = `项目在资金到位后 ${wait} 天开工 / the project starts ${wait} days after the money is available`;
-  } else if (Number.isNaN(p.startDay) && Number.isNaN(p.endDay)) {
-    note = '项目未定实施期 / the project has no set window';
-  } else {
-    note = `资金到位（${when}）时项目在实施期内 / the project runs when the money is available`;
+  const available = s.availableDay;
+  let key: number;
+  if (p.endDay < available) key = 4e12 + available * 1e6 + p.endDay;
+  else if (p.startDay > available) key = 3e12 + (p.startDay - available);
+  else if (Number.isNaN(p.startDay) && Number.isNaN(p.endDay)) key = 2e12;
+  else key = 1e12 + available;
+  let note = ctx.notes.get(key);
+  if (note === undefined) {
+    const when = dateOfDay(available);
+    if (p.endDay < available) {
+      note = `项目在资金到位（${when}）前结束（${dateOfDay(p.endDay)}） / the project ends before the money is due`;
+    } else if (p.startDay > available) {
+      const wait = p.startDay - available;
+      note = `项目在资金到位后 ${wait} 天开工 / the project starts ${wait} days after the money is available`;
+    } else if (Number.isNaN(p.startDay) && Number.isNaN(p.endDay)) {
+      note = '项目未定实施期 / the project has no set window';
+    } else {
+      note = `资金到位（${when}）时项目在实施期内 / the project runs when the money is available`;
+    }
+    ctx.notes.set(key, note);
   }
   return { factor: 'timing', weight: ctx.wTiming, value: round4(value), note };
 }

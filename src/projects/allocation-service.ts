@@ -347,8 +347,9 @@ const MAX_ROUNDS = 200;
 export async function acceptAllocation(ctx: AppContext, principal: Principal | undefined, id: string) {
   const caller = requireAccess(principal, 'allocations.respond');
   await recoverStaleReservations(ctx);
-  let { allocation: a, side } = await loadForSide(caller, id);
-  const field = side === 'case' ? 'acceptedByCase' : 'acceptedByProject';
+  const loaded = await loadForSide(caller, id);
+  let a = loaded.allocation;
+  const field = loaded.side === 'case' ? 'acceptedByCase' : 'acceptedByProject';
   const actor: ProjectActor = { clientId: caller.clientId, role: caller.role };
 
   for (let round = 0; round < MAX_ROUNDS; round++) {

@@ -135,7 +135,7 @@ describe('network simplex for the transportation problem', () => {
           const forbidden = new Set(p.arcFrom.length === 0 ? [] : picks.map((x) => x % p.arcFrom.length));
           for (const k of forbidden) solver.forbid(k);
           const warm = solver.solve();
-          const keep = p.arcFrom.map((_, k) => k).filter((k) => !forbidden.has(k));
+          const keep = Array.from(p.arcFrom, (_, k) => k).filter((k) => !forbidden.has(k));
           const cold = solveTransportation({
             supplies: p.supplies,
             demands: p.demands,

@@ -166,6 +166,14 @@ export interface Project {
   endDate?: string | null;
   publicBenefit?: string | null;
   acceptanceCriteria?: string | null;
+  town?: string | null;
+  owner?: string | null;
+  implementer?: string | null;
+  acceptedDamageTypes?: string[];
+  statusLabel?: Labels;
+  allowedActions?: string[];
+  history?: { seq: number; type: string; payload: Record<string, unknown>; actor: { clientId: string; role: string }; at: string; from: string | null; to: string }[];
+  createdAt?: string;
   updatedAt?: string;
   version?: number;
 }
