@@ -25,7 +25,7 @@ export interface ServiceOptions {
   clock?: Clock;
   logger?: Logger;
   /** An already resolved database (tests share one engine); otherwise resolved from config. */
-  database?: { uri: string; dbName: string };
+  database?: { uri: string; dbName: string; version?: string };
   /** Listen on config.PORT; tests use the app without a socket. */
   listen?: boolean;
 }
@@ -89,7 +89,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await resolved?.stop();
     throw err;
   }
-  const detected = await detectEngine(connection, resolved?.version);
+  const detected = await detectEngine(connection, resolved?.version ?? options.database?.version);
   const engine: EngineDescription = { ...detected, source };
   logger.info({ engine: engine.engine, version: engine.version, source, db: dbName }, `database engine: ${engine.engine} ${engine.version}`);
   await ensureIndexes(connection);

@@ -11,22 +11,27 @@ export class ChangeSignal {
     for (const wake of woken) wake();
   };
 
-  /** Resolves on the next change, after `ms`, or when `signal` aborts, whichever comes first. */
-  wait(ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves on the next change (true), or after `ms` or when `signal` aborts (false), whichever
+   * comes first.
+   */
+  wait(ms: number, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       if (signal?.aborted || ms <= 0) {
-        resolve();
+        resolve(false);
         return;
       }
-      const done = () => {
+      const finish = (woken: boolean) => {
         clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
+        this.waiters.delete(wake);
+        signal?.removeEventListener('abort', stop);
+        resolve(woken);
       };
-      const timer = setTimeout(done, ms);
-      this.waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
+      const wake = () => finish(true);
+      const stop = () => finish(false);
+      const timer = setTimeout(stop, ms);
+      this.waiters.add(wake);
+      signal?.addEventListener('abort', stop, { once: true });
     });
   }
 

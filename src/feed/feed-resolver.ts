@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { CaseModel, type HistoryEntry } from '../../models/case';
+import { serialized } from '../db/serialized';
 import { ChangeModel, CounterModel } from '../../models/feed';
 import type { AppContext } from '../context';
 import { abandonTicket, recordChange, type ChangeInput } from './feed-writer';
@@ -189,13 +190,19 @@ export class FeedResolver {
     return resolved;
   }
 
+  /**
+   * Raises the stored W. A stored W that lags (or, on an engine without atomic updates, even goes
+   * back) is harmless: every value ever written was a resolved prefix, and readers take the max.
+   */
   private async persist(w: number): Promise<void> {
-    try {
-      await CounterModel.updateOne({ _id: WATERMARK_ID }, { $max: { seq: w } }, { upsert: true });
-    } catch (err) {
-      // Two instances upserting the first watermark at once: the loser updates the winner's.
-      if ((err as { code?: number }).code !== 11000) throw err;
-      await CounterModel.updateOne({ _id: WATERMARK_ID }, { $max: { seq: w } });
-    }
+    await serialized(`counter:${WATERMARK_ID}`, async () => {
+      try {
+        await CounterModel.updateOne({ _id: WATERMARK_ID }, { $max: { seq: w } }, { upsert: true });
+      } catch (err) {
+        // Two instances upserting the first watermark at once: the loser raises the winner's.
+        if ((err as { code?: number }).code !== 11000) throw err;
+        await CounterModel.updateOne({ _id: WATERMARK_ID }, { $max: { seq: w } });
+      }
+    });
   }
 }

@@ -211,12 +211,18 @@ function placedFen(flow: Float64Array): number {
   return t;
 }
 
-/** Arc indices by score descending, then source order, then project order. O(A log A). */
+/**
+ * Arc indices by score descending, then arc index (source order, then project order): a counting
+ * sort over the integer scores 0..10000, O(A + 10001).
+ */
 function arcsByScore(inst: MatchingArcs): Int32Array {
-  const order = new Int32Array(inst.arcCost.length);
-  for (let k = 0; k < order.length; k++) order[k] = k;
-  // Arcs are already in (source, project) order, so the index breaks ties deterministically.
-  return order.sort((a, b) => inst.arcCost[b] - inst.arcCost[a] || a - b);
+  const cost = inst.arcCost;
+  const start = new Int32Array(10002);
+  for (let k = 0; k < cost.length; k++) start[10000 - cost[k] + 1]++;
+  for (let c = 1; c < start.length; c++) start[c] += start[c - 1];
+  const order = new Int32Array(cost.length);
+  for (let k = 0; k < cost.length; k++) order[start[10000 - cost[k]]++] = k;
+  return order;
 }
 
 /**

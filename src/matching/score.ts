@@ -420,6 +420,8 @@ export interface ProjectTable {
   readonly lat: Float64Array;
   readonly lng: Float64Array;
   readonly interested: readonly IdList[];
+  /** project id → index */
+  readonly indexOf: ReadonlyMap<string, number>;
   /** distinct media sets */
   readonly classMask: Int32Array;
   readonly classRelatedMask: Int32Array;
@@ -433,6 +435,8 @@ export interface ProjectTable {
   readonly groupClass: Int32Array;
   readonly groupDistrict: Int32Array;
   readonly groupShed: Int32Array;
+  /** 1 when some project of the group lists cases it is interested in */
+  readonly groupInterest: Uint8Array;
   /** per group, the minimum contributions of its usable projects, sorted: minSorted[groupStart[g] .. minEnd[g]-1] */
   readonly minSorted: Float64Array;
   readonly minEnd: Int32Array;
@@ -480,6 +484,10 @@ export function projectTable(projects: readonly PreparedProject[]): ProjectTable
     }
   }
   groupStart.push(n);
+  const groupInterest = new Uint8Array(groupStart.length - 1);
+  for (let g = 0; g + 1 < groupStart.length; g++) {
+    for (let k = groupStart[g]; k < groupStart[g + 1]; k++) if (projects[order[k]].interested !== undefined) groupInterest[g] = 1;
+  }
   const minSorted = new Float64Array(n);
   const minEnd = new Int32Array(groupStart.length - 1);
   for (let g = 0; g + 1 < groupStart.length; g++) {
@@ -505,6 +513,7 @@ export function projectTable(projects: readonly PreparedProject[]): ProjectTable
     lat: Float64Array.from(projects, (p) => p.lat),
     lng: Float64Array.from(projects, (p) => p.lng),
     interested: projects.map((p) => p.interested),
+    indexOf: new Map(projects.map((p, j) => [p.id, j])),
     classMask: Int32Array.from(classMask),
     classRelatedMask: Int32Array.from(classRelatedMask),
     classMedia,
@@ -513,6 +522,7 @@ export function projectTable(projects: readonly PreparedProject[]): ProjectTable
     groupClass: Int32Array.from(groupClass),
     groupDistrict: Int32Array.from(groupDistrict),
     groupShed: Int32Array.from(groupShed),
+    groupInterest,
   };
 }
 
@@ -556,7 +566,16 @@ export function scoreRow(
   const available = s.availableDay;
   const splittable = s.splittable;
   const sPoint = s.hasPoint;
-  const anyInterest = s.interested !== undefined;
+  const caseId = s.source.caseId;
+  // Projects this source asked for, as table indices (usually none).
+  let asked: number[] | undefined;
+  if (s.interested !== undefined) {
+    asked = [];
+    for (const id of s.interested) {
+      const j = t.indexOf.get(id);
+      if (j !== undefined) asked.push(j);
+    }
+  }
 
   const classCount = t.classMask.length;
   const ecoOfClass = new Float64Array(classCount);
@@ -586,7 +605,9 @@ export function scoreRow(
     const pw = t.groupShed[g];
     const tier = sDistrict >= 0 && sDistrict === pd ? 0 : sShed >= 0 && pw >= 0 ? (sShed === pw ? 1 : 2) : 3;
     const ceil = TIER_CEIL[tier];
-    if (prune && combine(ctx, eco, 1, 1, 1, ceil) < minCost) continue;
+    // Interest can only count where someone expressed it: a tighter bound for most groups.
+    const interestBound = asked !== undefined || t.groupInterest[g] === 1 ? INTEREST.mutual : INTEREST.none;
+    if (prune && combine(ctx, eco, 1, 1, interestBound, ceil) < minCost) continue;
     for (let k = from; k < to; k++) {
       const j = order[k];
       if (usable[j] === 0 || amount < minContribution[j]) continue;
@@ -594,9 +615,11 @@ export function scoreRow(
       // For a splittable source the money value only falls as the gap grows, and the group is in
       // ascending gap order: once even the best timing and interest cannot reach minScore, no
       // later project of the group can.
-      if (prune && splittable && combine(ctx, eco, money, 1, 1, ceil) < minCost) break;
+      if (prune && splittable && combine(ctx, eco, money, 1, interestBound, ceil) < minCost) break;
       const timing = timingValue(available, startDay[j], endDay[j]);
-      const interest = anyInterest || t.interested[j] !== undefined ? interestValue(s, t.projects[j]) : INTEREST.none;
+      const fromCase = asked !== undefined && asked.includes(j);
+      const fromProject = t.interested[j] !== undefined && listHas(t.interested[j], caseId);
+      const interest = fromCase && fromProject ? INTEREST.mutual : fromCase || fromProject ? INTEREST.oneSide : INTEREST.none;
       if (prune && combine(ctx, eco, money, timing, interest, ceil) < minCost) continue;
       const cost = combine(ctx, eco, money, timing, interest, placeValueOf(tier, sPoint && hasPoint[j] === 1, s.lat, s.lng, lat[j], lng[j]));
       if (prune && cost < minCost) continue;

@@ -30,6 +30,11 @@ const DAY_MS = 86_400_000;
 const TRANSFER_WAIT_MS = 1_500;
 /** Long polls also look at the database this often: changes committed by other instances, repaired holes. */
 const FEED_POLL_MS = 500;
+/**
+ * After a commit in this process wakes a long poll, its change record may still be on its way
+ * (writers record it after replying): look again soon, then back off to FEED_POLL_MS.
+ */
+const FEED_RECHECK_MS = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -125,11 +130,13 @@ export async function readChanges(ctx: AppContext, principal: Principal | undefi
   const { resolver, signal } = feedRuntimeFor(ctx);
   const until = performance.now() + q.waitMs;
   let position = decodeFeedCursor(q.after);
+  let pause = FEED_POLL_MS;
   for (;;) {
     const page = await readFeedPage(resolver, scope, position, q.limit);
     const left = until - performance.now();
     if (page.items.length || left <= 0 || abort?.aborted) return page;
-    await signal.wait(Math.min(left, FEED_POLL_MS), abort);
+    const woken = await signal.wait(Math.min(left, pause), abort);
+    pause = woken ? FEED_RECHECK_MS : Math.min(pause * 2, FEED_POLL_MS);
     position = decodeFeedCursor(page.nextCursor);
   }
 }

@@ -4,7 +4,7 @@ import { feedRuntimeFor } from '../../src/feed/feed-reader';
 import { reserveTicket } from '../../src/feed/feed-writer';
 import { startTestService, type TestService } from '../support/service';
 import { as, newClient, send, type Caller } from '../support/api';
-import { DISTRICT_A, DISTRICT_B, PROCURATORATE_A, drainFeed, expectFeedEqualsHistories, newLead, startClaim, type FeedReply } from './helpers';
+import { DISTRICT_A, DISTRICT_B, PROCURATORATE_A, drainFeed as drainNow, expectFeedEqualsHistories, newLead, settleFeed, startClaim, type FeedReply } from './helpers';
 
 let svc: TestService;
 let handler: Caller;
@@ -21,6 +21,12 @@ afterAll(async () => {
   await svc.stop();
 });
 
+/** Drains after every change committed so far is on the feed. */
+const drainFeed = async (caller: Caller, after: string | undefined, limit?: number) => {
+  await settleFeed(svc);
+  return drainNow(caller, after, limit);
+};
+
 const page = async (after: string | undefined, query = ''): Promise<FeedReply> =>
   (await proc.get(`/procuratorate/changes?${after ? `after=${encodeURIComponent(after)}&` : ''}${query}`).expect(200)).body;
 
@@ -32,6 +38,7 @@ describe('the change feed', () => {
     await send(handler, id, { type: 'MARKED_MAJOR', basis: 'designated' });
     const other = await newLead(handlerB, DISTRICT_B);
     await startClaim(handlerB, other);
+    await settleFeed(svc);
     expect((await page(start)).items).toEqual([]);
 
     await send(handler, id, { type: 'PROCURATORATE_NOTIFIED', procuratorate: PROCURATORATE_A });
@@ -124,6 +131,7 @@ describe('holes in the ticket sequence', () => {
 
     const dead = await reserveTicket(); // a writer that dies here never commits nor records
     await send(handler, id, { type: 'MARKED_MAJOR', basis: 'designated' });
+    while (!(await ChangeModel.exists({ _id: dead + 1 }))) await new Promise((r) => setTimeout(r, 10));
     expect((await page(cursor)).items).toEqual([]);
 
     const began = Date.now();

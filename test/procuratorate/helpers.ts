@@ -1,4 +1,7 @@
+import { CounterModel } from '../../models/feed';
+import { feedRuntimeFor } from '../../src/feed/feed-reader';
 import { leadBody, send, type Caller } from '../support/api';
+import type { TestService } from '../support/service';
 
 /** Walks cases through the procedure by HTTP, for the procuratorate tests. */
 
@@ -42,6 +45,20 @@ export interface FeedReply {
   items: FeedItem[];
   nextCursor: string;
   hasMore: boolean;
+}
+
+/**
+ * Waits until every ticket issued so far is resolved (writers record their change just after they
+ * reply), so that a drain that follows sees every change committed before this call.
+ */
+export async function settleFeed(svc: TestService, timeoutMs = 15_000): Promise<void> {
+  const issued = (await CounterModel.findById('feed').lean())?.seq ?? 0;
+  const { resolver } = feedRuntimeFor(svc.ctx);
+  const until = Date.now() + timeoutMs;
+  while ((await resolver.resolvedThrough()) < issued) {
+    if (Date.now() > until) throw new Error(`the feed did not resolve ticket ${issued} in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Reads the feed from `after` until caught up; returns the items and the last cursor. */

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ManualClock } from '../../src/clock';
 import { startTestService, TEST_ADMIN_TOKEN, type TestService } from '../support/service';
 import { as, leadBody, newClient, send, type Caller } from '../support/api';
-import { DISTRICT_A, DISTRICT_B, PROCURATORATE_A, PROCURATORATE_B, drainFeed, failConsultation, newLead, startClaim } from './helpers';
+import { DISTRICT_A, DISTRICT_B, PROCURATORATE_A, PROCURATORATE_B, drainFeed, failConsultation, newLead, settleFeed, startClaim } from './helpers';
 
 let svc: TestService;
 const clock = new ManualClock(new Date('2026-01-05T02:00:00Z'));
@@ -17,7 +17,7 @@ const c: Record<string, string> = {};
 let visibleToA: string[];
 let visibleToB: string[];
 
-const transfer = (over: Record<string, unknown> = {}) => {
+const transfer = (over: Record<string, unknown> = {}): Record<string, unknown> => {
   const { channel: _c, ...body } = leadBody({ title: '检察机关移送：太湖沿岸非法采砂线索', sourceRef: '吴中检公建〔2026〕1号', ...over });
   void _c;
   return body;
@@ -117,6 +117,7 @@ describe('visibility: a procuratorate sees exactly its notified, handed and refe
   });
 
   it('GET /procuratorate/changes carries events of the visible cases only, each case complete from seq 1', async () => {
+    await settleFeed(svc);
     for (const { proc, visible } of matrix()) {
       const { items } = await drainFeed(proc, undefined);
       expect(sorted([...new Set(items.map((i) => i.caseId))])).toEqual(sorted(visible));

@@ -39,7 +39,7 @@ export async function startTestService(
     ...opts.env,
   });
   const clock = opts.clock ?? new ManualClock();
-  const service = await startService({ config, clock, database: { uri, dbName }, listen: opts.listen });
+  const service = await startService({ config, clock, database: { uri, dbName, version: process.env.TEST_ENGINE_VERSION || undefined }, listen: opts.listen });
   const stop = async () => {
     if (!opts.keepDatabase && mongoose.connection.readyState === 1) await mongoose.connection.dropDatabase();
     await service.stop();

@@ -88,7 +88,7 @@ export function EventDialog({ caseView, eventType, onClose, onDone }: { caseView
       ]}
     >
       <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
-        案件：{caseView.caseNo ?? caseView.title}　当前状态：{wf.stateLabel(caseView.state)}
+        案件：{caseView.caseNo ?? caseView.title}，当前状态：{wf.stateLabel(caseView.state)}
       </Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={submit} data-testid="event-form" className="event-form">
         <SchemaFields eventType={eventType} schema={event.payloadSchema} refs={refs} />

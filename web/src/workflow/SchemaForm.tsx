@@ -139,7 +139,6 @@ function SchemaField({ eventType, name, fieldKey, schema, required, refs, autoFo
       return (
         <Form.Item {...common}>
           <Radio.Group
-            autoFocus={autoFocus}
             options={[
               { value: true, label: '是' },
               { value: false, label: '否' },
