@@ -11,6 +11,7 @@ import type { CaseContext, CaseFacts, CaseMachineEvent } from '../../workflows/c
 import { eventBodySchema, isCaseEventType, caseEventTypes, roleMaySend, type CaseEventType } from '../../workflows/case-events';
 import { advanceCase, startCase, topStateOf, type PersistedCaseSnapshot } from '../../workflows/case-runtime';
 import { MACHINE_VERSION } from '../../workflows/case-machine';
+import { MachineVersionError, upgradeSnapshot } from '../../workflows/migrations';
 import { liabilityStatus, restorationStatus, type RestorationFacts } from '../../workflows/case-status';
 import { nextDueAt, planDeadlines, type Deadline } from '../../workflows/deadlines';
 import { cstDate } from '../../workflows/fields';
@@ -291,14 +292,21 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
   if (type === 'CLAIM_NOT_STARTED' && payload.reasonCode === 'significantly_minor') facts.reoffence = await reoffenceFact(ctx, doc);
   const event = { type, payload, at: at ?? now.toISOString(), facts, actor: { clientId: caller.clientId, role: caller.role } } as CaseMachineEvent;
 
-  const result = advanceCase(ctx.workflow.machine, ctx.workflow.rules, doc.snapshot as PersistedCaseSnapshot, event);
+  let stored: PersistedCaseSnapshot;
+  try {
+    stored = upgradeSnapshot(doc.snapshot as PersistedCaseSnapshot, doc.machineVersion);
+  } catch (err) {
+    if (err instanceof MachineVersionError) throw errors.conflict('machine_version', `This case cannot be advanced by this service: ${err.message}.`);
+    throw err;
+  }
+  const result = advanceCase(ctx.workflow.machine, ctx.workflow.rules, stored, event);
   if (!result.ok) {
     if (result.code === 'guard_failed') throw errors.guardFailed(result.reason, { state: result.state });
     throw errors.eventNotAllowed(result.state, result.allowed.filter((t) => roleMaySend(t, caller.role, topStateOf(doc.state))), result.reason);
   }
 
   const seq = doc.version + 1;
-  const previous = (doc.snapshot as PersistedCaseSnapshot).context;
+  const previous = stored.context;
   const context: CaseContext = result.context;
   const deadlines = planDeadlines({
     before: (doc.deadlines ?? []).map(toDeadline),
@@ -333,6 +341,7 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
   const due = nextDueAt(deadlines);
   const set: Record<string, unknown> = {
     snapshot: result.snapshot,
+    machineVersion: MACHINE_VERSION,
     state: result.to,
     stage: topStateOf(result.to),
     deadlines: deadlines.map(toRecord),

@@ -23,6 +23,9 @@
  *     at least one arc, so this ends; after `maxRepairRounds` rounds the last solution is cleaned
  *     up (violating allocations dropped), and then money still unplaced is placed greedily by
  *     score where the constraints allow.
+ *  4. two constrained greedy plans — by score (as `greedyPlan`) and by the value an arc could take
+ *     alone, score × min(amount, gap) — are computed too, and the best of the three is kept (the
+ *     solver name then reads `network-simplex+greedy`).
  * The result reports `optimal = false` (unless it reaches the relaxed bound), `relaxedObjective` and
  * `gap = (relaxed − objective) / relaxed`, a bound on how far from optimal it can be.
  *
@@ -225,6 +228,17 @@ function arcsByScore(inst: MatchingArcs): Int32Array {
   return order;
 }
 
+/** Arc indices by score × min(amount, gap) descending, then arc index. O(A log A). */
+function arcsByValue(inst: MatchingArcs): Int32Array {
+  const value = new Float64Array(inst.arcCost.length);
+  for (let k = 0; k < value.length; k++) {
+    const amount = inst.sources[inst.arcSource[k]].amount;
+    const gap = inst.projects[inst.arcProject[k]].gap;
+    value[k] = inst.arcCost[k] * Math.min(amount, gap);
+  }
+  return Int32Array.from(value, (_, k) => k).sort((a, b) => value[b] - value[a] || a - b);
+}
+
 /**
  * Greedy placement over `order`, on top of the allocations already in `flow`: each arc takes as
  * much as its source and project still allow, unless that would break a side-constraint (a second
@@ -377,15 +391,33 @@ export function planAllocations(
     for (let k = 0; k < active.length; k++) if (before[k] === 1 && active[k] === 0) solver.forbid(k);
     flow = solver.solve().flow;
   }
+  let name = 'network-simplex';
   if (repaired) {
+    name = 'network-simplex+repair';
     // Money the repaired solution left unplaced may still fit somewhere within the constraints.
-    greedyFill(inst, arcsByScore(inst), flow, active);
+    const order = arcsByScore(inst);
+    greedyFill(inst, order, flow, active);
+    // Forbidding an arc whose allocation fell below the minimum can also shut out a pairing that
+    // could have carried the minimum. Two constrained greedy plans do not have that blind spot:
+    // by score, and by the value an arc could take on its own (score × min(amount, gap)). The
+    // best of the three is kept.
+    let best = exactObjective(inst.arcCost, flow);
+    for (const candidate of [order, arcsByValue(inst)]) {
+      const greedy = new Float64Array(flow.length);
+      greedyFill(inst, candidate, greedy);
+      const value = exactObjective(inst.arcCost, greedy);
+      if (value > best) {
+        best = value;
+        flow = greedy;
+        name = 'network-simplex+greedy';
+      }
+    }
   }
   const t2 = now();
 
   const objective = objectiveOf(inst.arcCost, flow);
   const report: MatchingPlan['solver'] = {
-    name: repaired ? 'network-simplex+repair' : 'network-simplex',
+    name,
     optimal: !repaired || exactObjective(inst.arcCost, flow) === relaxedExact,
     ms: t2 - t0,
   };

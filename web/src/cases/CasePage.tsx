@@ -32,7 +32,9 @@ export function DeadlineList({ deadlines }: { deadlines: Deadline[] }) {
           <li key={d.id} className={overdue ? 'deadline overdue' : 'deadline'} data-rule={d.rule} data-overdue={overdue ? 'true' : 'false'}>
             <div className="deadline-title">
               <span>{d.label.zh}</span>
-              <Tag color={overdue ? 'red' : live ? 'blue' : d.status === 'met' ? 'green' : 'default'}>{overdue ? '已逾期' : zh('deadlineStatuses', d.status)}</Tag>
+              <Tag color={overdue ? 'red' : live ? 'blue' : d.metLate ? 'orange' : d.status === 'met' ? 'green' : 'default'}>
+                {overdue ? '已逾期' : d.metLate ? '逾期后办结' : zh('deadlineStatuses', d.status)}
+              </Tag>
             </div>
             <div className="deadline-meta">
               截止 {formatDate(d.dueAt)}
@@ -46,7 +48,6 @@ export function DeadlineList({ deadlines }: { deadlines: Deadline[] }) {
                   <Tag>已延长 {d.extensions.length} 次</Tag>
                 </Tooltip>
               )}
-              {d.metLate && <Tag color="orange">逾期办结</Tag>}
             </div>
           </li>
         );

@@ -48,7 +48,7 @@ const local: Record<string, Record<string, string>> = {
     in_progress: '修复中',
     restored: '已修复',
   },
-  deadlineStatuses: { open: '进行中', met: '已按期办结', missed: '已逾期', cancelled: '已取消' },
+  deadlineStatuses: { open: '进行中', met: '已办结', missed: '已逾期', cancelled: '已取消' },
   investigationConclusions: { assess: '转入鉴定评估', terminate: '终止索赔' },
   obligorReplies: { agree_to_consult: '同意磋商', refuse: '拒绝磋商' },
   confirmationResults: { confirmed: '裁定确认', rejected: '裁定不予确认' },

@@ -4,7 +4,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { JsonSchema } from '../api/types';
 import { groupDigits, ungroupDigits, yuanToFen } from '../lib/format';
-import { enumLabel, fieldLabel } from './fieldLabels';
+import { enumLabel, labelFor } from './fieldLabels';
 
 /**
  * A form generated from an event's JSON Schema (GET /workflow → events[].payloadSchema):
@@ -23,27 +23,6 @@ export interface ReferenceChoices {
 
 type Kind = 'date' | 'money' | 'number' | 'bool' | 'enum' | 'enumArray' | 'stringArray' | 'object' | 'objectArray' | 'text' | 'textarea' | 'reference';
 
-const eventFieldLabels: Record<string, string> = {
-  'SCREENED.outcome': '筛查结论',
-  'JUDGMENT_EFFECTIVE.outcome': '裁判结果',
-  'CLAIM_NOT_STARTED.reasonCode': '不启动索赔的理由',
-  'CONSULTATION_FAILED.reasonCode': '磋商不成的原因',
-  'TERMINATED.reasonCode': '终止理由',
-  'EVALUATION_EXEMPTED.reasonCode': '免于评估的理由',
-  'NO_DAMAGE.reason': '认定理由',
-  'SUSPENDED.reason': '中止理由',
-  'DEADLINE_EXTENDED.reason': '延长理由',
-  'ASSESSMENT_COMPLETED.amountFen': '评估认定的损害数额',
-  'ESCROW_DEPOSITED.amountFen': '提存金额',
-  'PROCURATORATE_NOTIFIED.noticeRef': '告知函编号',
-  'DEEMED_NOT_PURSUED.noticeRef': '公告编号',
-  'COLLECTIVE_REVIEW_RECORDED.decision': '集体研究意见',
-  'CLAIM_STARTED.caseNo': '案号（不填则自动编号）',
-};
-
-export function labelFor(eventType: string, key: string): string {
-  return eventFieldLabels[`${eventType}.${key}`] ?? fieldLabel(key);
-}
 
 const isDateSchema = (s: JsonSchema): boolean =>
   s.format === 'date' || s.format === 'date-time' || !!s.anyOf?.some((a) => a.format === 'date' || a.format === 'date-time');

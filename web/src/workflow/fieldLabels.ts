@@ -72,6 +72,29 @@ export const fieldLabels: Record<string, string> = {
   newDueAt: '延长至',
 };
 
+/** Labels that depend on the event (the same field name means different things). */
+const eventFieldLabels: Record<string, string> = {
+  'SCREENED.outcome': '筛查结论',
+  'JUDGMENT_EFFECTIVE.outcome': '裁判结果',
+  'CLAIM_NOT_STARTED.reasonCode': '不启动索赔的理由',
+  'CONSULTATION_FAILED.reasonCode': '磋商不成的原因',
+  'TERMINATED.reasonCode': '终止理由',
+  'EVALUATION_EXEMPTED.reasonCode': '免于评估的理由',
+  'NO_DAMAGE.reason': '认定理由',
+  'SUSPENDED.reason': '中止理由',
+  'DEADLINE_EXTENDED.reason': '延长理由',
+  'ASSESSMENT_COMPLETED.amountFen': '评估认定的损害数额',
+  'ESCROW_DEPOSITED.amountFen': '提存金额',
+  'PROCURATORATE_NOTIFIED.noticeRef': '告知函编号',
+  'DEEMED_NOT_PURSUED.noticeRef': '公告编号',
+  'COLLECTIVE_REVIEW_RECORDED.decision': '集体研究意见',
+  'CLAIM_STARTED.caseNo': '案号（不填则自动编号）',
+};
+
+export function labelFor(eventType: string, key: string): string {
+  return eventFieldLabels[`${eventType}.${key}`] ?? fieldLabel(key);
+}
+
 /** Which vocabulary labels an enum field; keyed "EVENT.field" first, then "field". */
 const enumTables: Record<string, VocabName> = {
   'SCREENED.outcome': 'screeningOutcomes',
@@ -142,7 +165,7 @@ export function describePayload(
       .join('，');
   for (const [k, v] of Object.entries(payload)) {
     if (hiddenInTimeline.has(k) || v === undefined) continue;
-    out.push({ label: fieldLabel(k), text: render(k, v) });
+    out.push({ label: labelFor(eventType, k), text: render(k, v) });
   }
   return out;
 }

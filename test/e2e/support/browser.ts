@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/**
+ * Debian's chromium driven by playwright-core (no downloaded browser): headless, as root in CI,
+ * with the background-networking features off so a closed network stays quiet.
+ */
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
+export const DESKTOP = { width: 1366, height: 768 };
+export const WIDE = { width: 1920, height: 1080 };
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`No chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Console errors and uncaught page errors seen by a page, for the "no console errors" checks. */
+export interface ConsoleLog {
+  errors: string[];
+  /** Errors that are not the browser's note about an HTTP status the test provoked on purpose. */
+  unexpected(allowedStatuses?: number[]): string[];
+}
+
+export async function newSession(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; console: ConsoleLog }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`${msg.text()} @ ${msg.location().url}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  const log: ConsoleLog = {
+    errors,
+    unexpected(allowed = []) {
+      return errors.filter((e) => {
+        const m = /Failed to load resource: the server responded with a status of (\d{3})/.exec(e);
+        return !(m && allowed.includes(Number(m[1])));
+      });
+    },
+  };
+  return { context, page, console: log };
+}
+
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let fonts, charts and transitions settle so the picture shows what a person sees.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? false });
+}
+
+/** The open Ant Design select dropdown's option with this label. */
+export function option(page: Page, label: string): Locator {
+  return page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: new RegExp(`^${escapeRegex(label)}$`) });
+}
+
+export async function choose(page: Page, scope: Locator | Page, label: string, value: string): Promise<void> {
+  await scope.getByLabel(label, { exact: true }).click();
+  await option(page, value).first().click();
+}
+
+/** Types a date into an Ant Design date picker in its display format (2026年1月5日) and confirms it. */
+export async function pickDate(scope: Locator | Page, label: string, isoDate: string): Promise<void> {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  const input = scope.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(`${y}年${m}月${d}日`);
+  await input.press('Enter');
+}
+
+/** Picks 是 or 否 in a yes/no radio group of a form item. */
+export async function yesNo(scope: Locator, label: string, yes: boolean): Promise<void> {
+  await scope.locator('.ant-form-item').filter({ has: scope.page().locator(`label[title="${label}"]`) }).getByText(yes ? '是' : '否', { exact: true }).click();
+}
+
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** YYYY-MM-DD in China Standard Time, `days` from today. */
+export function cstDate(days = 0): string {
+  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
