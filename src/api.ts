@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from './context';
 import { authenticate } from './auth/authenticate';
+import { perTokenRateLimit } from './http/rate-limit';
 import { calendarRoutes } from './calendar/calendar';
 import { caseRoutes } from './cases/case-routes';
 import { clientRoutes } from './clients/clients';
@@ -14,6 +15,7 @@ import { workflowRoutes } from './workflow/workflow-routes';
 export function apiRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use(openApiRoutes());
+  if (ctx.config.RATE_LIMIT_PER_MINUTE > 0) router.use(perTokenRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE));
   router.use(authenticate(ctx));
   router.use(clientRoutes(ctx));
   router.use(caseRoutes(ctx));

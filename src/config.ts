@@ -33,6 +33,8 @@ export const configSchema = z
     SCHEDULER_ENABLED: booleanish.default(true),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     RULES_FILE: z.string().min(1).optional(),
+    /** Requests per minute per token (0: no limit). */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
     TOKEN_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   })

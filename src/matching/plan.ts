@@ -15,9 +15,11 @@
  * The relaxed problem (without them) is solved first; its optimum is an upper bound. If its solution
  * already satisfies them, it is optimal (`solver.optimal = true`). Otherwise a repair heuristic runs:
  *  1. every allocation below the minimum contribution loses its arc;
- *  2. every non-splittable source placed in several projects is fixed to the one where its relaxed
- *     allocation earned the most (score × amount; ties: higher score, then project id) — its other
- *     arcs are removed, so the re-solve merges its money into that project as far as the gap allows;
+ *  2. every non-splittable source placed in several projects is fixed to the one project where its
+ *     money alone is worth most given the others' allocations — score × min(amount, room left by
+ *     the other sources), counting only rooms that reach the minimum contribution (ties: higher
+ *     score, then project id) — its other arcs are removed, so the re-solve merges its money into
+ *     that project as far as the gap allows;
  *  3. re-solve optimally on the remaining arcs (warm, from the previous basis); repeat until nothing
  *     is violated. Each round removes
  *     at least one arc, so this ends; after `maxRepairRounds` rounds the last solution is cleaned
@@ -314,33 +316,40 @@ function statsOf(inst: MatchingArcs, pivots: number, rounds: number, buildMs: nu
 function repairRound(inst: MatchingArcs, flow: Float64Array, active: Uint8Array, dropInPlace: boolean): number {
   let violations = 0;
   const dropped = new Uint8Array(flow.length);
+  const into = new Float64Array(inst.projects.length);
   for (let k = 0; k < flow.length; k++) {
-    if (flow[k] > 0 && flow[k] < inst.projects[inst.arcProject[k]].minContribution) {
+    if (flow[k] <= 0) continue;
+    into[inst.arcProject[k]] += flow[k];
+    if (flow[k] < inst.projects[inst.arcProject[k]].minContribution) {
       dropped[k] = 1;
       active[k] = 0;
       violations++;
     }
   }
   for (let i = 0; i < inst.sources.length; i++) {
-    if (inst.sources[i].splittable) continue;
+    const s = inst.sources[i];
+    if (s.splittable) continue;
     const from = inst.arcStart[i];
     const to = inst.arcStart[i + 1];
     let placed = 0;
     for (let k = from; k < to; k++) if (flow[k] > 0) placed++;
     if (placed < 2) continue;
     violations++;
+    // Keep the project where this money alone is worth most, given what the other sources put
+    // there in this solution: score × min(amount, room left), where that reaches the minimum.
     let best = -1;
+    let bestValue = 0;
     for (let k = from; k < to; k++) {
-      if (flow[k] <= 0 || dropped[k] === 1) continue;
-      if (
-        best < 0 ||
-        inst.arcCost[k] * flow[k] > inst.arcCost[best] * flow[best] ||
-        (inst.arcCost[k] * flow[k] === inst.arcCost[best] * flow[best] && inst.arcCost[k] > inst.arcCost[best])
-      ) {
+      if (active[k] === 0) continue;
+      const p = inst.projects[inst.arcProject[k]];
+      const take = Math.min(s.amount, p.gap - (into[inst.arcProject[k]] - flow[k]));
+      if (take <= 0 || take < p.minContribution) continue;
+      const value = inst.arcCost[k] * take;
+      if (value > bestValue || (value === bestValue && best >= 0 && inst.arcCost[k] > inst.arcCost[best])) {
         best = k;
+        bestValue = value;
       }
     }
-    if (best < 0) continue; // every placement was below the minimum: already dropped
     for (let k = from; k < to; k++) {
       if (k === best) continue;
       active[k] = 0;

@@ -12,10 +12,11 @@ import { AppError, errors } from '../http/errors';
 import { afterCursor, decodeCursor, pageOf } from '../http/pagination';
 import { parse } from '../http/validate';
 import { idPattern, newId } from '../ids';
+import { serialized } from '../db/serialized';
 import { scorePair } from '../matching/score';
 import { contextOfCase, currentObligationMoney, loadLedgers, moneySourcesOf } from './money-sources';
 import { acceptsDamage, matchingOptions, projectCandidateOf } from './matching-service';
-import { findProject, ownsProject, syncProjectFunding } from './project-service';
+import { findProject, ownsProject, projectWriteKey, syncProjectFunding } from './project-service';
 import { declineBody, listAllocationsQuery, proposeAllocationBody, releaseBody } from './restoration-schemas';
 import { refreshCaseRestoration } from './restoration-track';
 
@@ -34,6 +35,13 @@ import { refreshCaseRestoration } from './restoration-track';
  * taken over by the next reader, who redoes the confirmation under a new token. docs/escrow.md
  * explains why this keeps every project within its gap and every obligation within its money.
  */
+
+/**
+ * Serialization keys (src/db/serialized.ts): FerretDB v1 writes a whole document back without
+ * re-checking an update's filter, so every write to one of these documents goes through its key.
+ */
+const allocationWriteKey = (id: string) => `allocation:${id}`;
+const ledgerWriteKey = (id: string) => `ledger:${id}`;
 
 /** How long a confirmation may sit between its steps before another request takes it over. */
 export const RESERVATION_LEASE_MS = 60_000;
@@ -185,43 +193,47 @@ const entryOf = (allocationId: string, token: string) => `${allocationId}#${toke
 
 /** Reserves on the project: never past its gap, never twice for the same entry. */
 async function reserveOnProject(a: AllocationDocument, entry: string, now: Date): Promise<boolean> {
-  const res = await ProjectModel.updateOne(
-    { _id: a.projectId, status: { $in: [...fundableStates] }, gapFen: { $gte: a.amountFen }, allocationIds: { $ne: entry } },
-    { $inc: { fundedFen: a.amountFen, gapFen: -a.amountFen, version: 1 }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
+  const res = await serialized(projectWriteKey(a.projectId), () =>
+    ProjectModel.updateOne(
+      { _id: a.projectId, status: { $in: [...fundableStates] }, gapFen: { $gte: a.amountFen }, allocationIds: { $ne: entry } },
+      { $inc: { fundedFen: a.amountFen, gapFen: -a.amountFen, version: 1 }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
+    ),
   );
   if (res.modifiedCount === 1) return true;
   return !!(await ProjectModel.exists({ _id: a.projectId, allocationIds: entry }));
 }
 
 async function undoOnProject(a: AllocationDocument, entry: string, now: Date): Promise<void> {
-  await ProjectModel.updateOne(
-    { _id: a.projectId, allocationIds: entry },
-    { $inc: { fundedFen: -a.amountFen, gapFen: a.amountFen, version: 1 }, $pull: { allocationIds: entry }, $set: { updatedAt: now } },
+  await serialized(projectWriteKey(a.projectId), () =>
+    ProjectModel.updateOne(
+      { _id: a.projectId, allocationIds: entry },
+      { $inc: { fundedFen: -a.amountFen, gapFen: a.amountFen, version: 1 }, $pull: { allocationIds: entry }, $set: { updatedAt: now } },
+    ),
   );
 }
 
 /** Reserves on the obligation's ledger: never past the obligation's money. */
 async function reserveOnLedger(a: AllocationDocument, entry: string, moneyFen: number, now: Date): Promise<boolean> {
   const _id = obligationLedgerId(a.caseId, a.obligationId);
-  await ObligationLedgerModel.updateOne(
-    { _id },
-    { $setOnInsert: { caseId: a.caseId, obligationId: a.obligationId, district: a.district, allocatedFen: 0, allocationIds: [], updatedAt: now } },
-    { upsert: true },
-  ).catch((err: { code?: number }) => {
-    if (err.code !== 11000) throw err; // created by a concurrent confirmation: fine
-  });
-  const res = await ObligationLedgerModel.updateOne(
-    { _id, allocatedFen: { $lte: moneyFen - a.amountFen }, allocationIds: { $ne: entry } },
-    { $inc: { allocatedFen: a.amountFen }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
+  await ObligationLedgerModel.create({ _id, caseId: a.caseId, obligationId: a.obligationId, district: a.district, allocatedFen: 0, allocationIds: [], updatedAt: now }).catch(
+    (err: { code?: number }) => {
+      if (err.code !== 11000) throw err; // it exists already: fine (a unique insert is atomic on both engines)
+    },
+  );
+  const res = await serialized(ledgerWriteKey(_id), () =>
+    ObligationLedgerModel.updateOne(
+      { _id, allocatedFen: { $lte: moneyFen - a.amountFen }, allocationIds: { $ne: entry } },
+      { $inc: { allocatedFen: a.amountFen }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
+    ),
   );
   if (res.modifiedCount === 1) return true;
   return !!(await ObligationLedgerModel.exists({ _id, allocationIds: entry }));
 }
 
 async function undoOnLedger(a: AllocationDocument, entry: string, now: Date): Promise<void> {
-  await ObligationLedgerModel.updateOne(
-    { _id: obligationLedgerId(a.caseId, a.obligationId), allocationIds: entry },
-    { $inc: { allocatedFen: -a.amountFen }, $pull: { allocationIds: entry }, $set: { updatedAt: now } },
+  const _id = obligationLedgerId(a.caseId, a.obligationId);
+  await serialized(ledgerWriteKey(_id), () =>
+    ObligationLedgerModel.updateOne({ _id, allocationIds: entry }, { $inc: { allocatedFen: -a.amountFen }, $pull: { allocationIds: entry }, $set: { updatedAt: now } }),
   );
 }
 
@@ -240,7 +252,9 @@ async function dropStaleEntries(a: AllocationDocument, token: string, now: Date)
 }
 
 async function releaseClaim(id: string, token: string, now: Date): Promise<void> {
-  await AllocationModel.updateOne({ _id: id, 'reservation.token': token }, { $set: { reservation: null, updatedAt: now }, $inc: { version: 1 } });
+  await serialized(allocationWriteKey(id), () =>
+    AllocationModel.updateOne({ _id: id, 'reservation.token': token }, { $set: { reservation: null, updatedAt: now }, $inc: { version: 1 } }),
+  );
 }
 
 type ConfirmOutcome = { ok: true } | { ok: false; error: AppError } | { ok: false; lostClaim: true };
@@ -278,9 +292,11 @@ async function confirmUnderClaim(ctx: AppContext, a: AllocationDocument, token: 
       const unallocatedFen = Math.max(0, moneyFen - (ledger?.allocatedFen ?? 0));
       return { ok: false, error: errors.unprocessable('exceeds_unallocated', `The obligation has only ${unallocatedFen} fen unallocated now (义务未分配资金不足).`, { unallocatedFen }) };
     }
-    const done = await AllocationModel.updateOne(
-      { _id: a._id, status: 'proposed', 'reservation.token': token },
-      { $set: { status: 'confirmed', confirmedAt: now, reservation: null, updatedAt: now }, $inc: { version: 1 } },
+    const done = await serialized(allocationWriteKey(a._id), () =>
+      AllocationModel.updateOne(
+        { _id: a._id, status: 'proposed', 'reservation.token': token },
+        { $set: { status: 'confirmed', confirmedAt: now, reservation: null, updatedAt: now }, $inc: { version: 1 } },
+      ),
     );
     if (done.modifiedCount === 1) return { ok: true };
     // Our claim was taken over (we were slower than the lease): this token can never confirm now.
@@ -305,9 +321,11 @@ async function confirmUnderClaim(ctx: AppContext, a: AllocationDocument, token: 
 /** Takes the confirmation claim if nobody holds it; the token, or null. */
 async function claim(a: AllocationDocument, now: Date): Promise<string | null> {
   const token = newId('rsv');
-  const res = await AllocationModel.updateOne(
-    { _id: a._id, version: a.version, status: 'proposed', reservation: null },
-    { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
+  const res = await serialized(allocationWriteKey(a._id), () =>
+    AllocationModel.updateOne(
+      { _id: a._id, version: a.version, status: 'proposed', reservation: null },
+      { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
+    ),
   );
   return res.modifiedCount === 1 ? token : null;
 }
@@ -321,9 +339,12 @@ export async function recoverAllocation(ctx: AppContext, a: AllocationDocument):
   const now = ctx.clock.now();
   if (!a.reservation || now.getTime() - new Date(a.reservation.startedAt).getTime() < RESERVATION_LEASE_MS) return;
   const token = newId('rsv');
-  const took = await AllocationModel.updateOne(
-    { _id: a._id, status: 'proposed', 'reservation.token': a.reservation.token },
-    { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
+  const stale = a.reservation.token;
+  const took = await serialized(allocationWriteKey(a._id), () =>
+    AllocationModel.updateOne(
+      { _id: a._id, status: 'proposed', 'reservation.token': stale },
+      { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
+    ),
   );
   if (took.modifiedCount !== 1) return;
   const current = (await findAllocation(a._id))!;
@@ -357,9 +378,12 @@ export async function acceptAllocation(ctx: AppContext, principal: Principal | u
     if (a.status === 'declined') throw errors.unprocessable('allocation_declined', 'The allocation was declined (该分配已被拒绝).');
     const now = ctx.clock.now();
     if (!a[field]) {
-      await AllocationModel.updateOne(
-        { _id: a._id, version: a.version, status: 'proposed' },
-        { $set: { [field]: { clientId: caller.clientId, at: now }, updatedAt: now }, $inc: { version: 1 } },
+      const expected = a.version;
+      await serialized(allocationWriteKey(a._id), () =>
+        AllocationModel.updateOne(
+          { _id: id, version: expected, status: 'proposed' },
+          { $set: { [field]: { clientId: caller.clientId, at: now }, updatedAt: now }, $inc: { version: 1 } },
+        ),
       );
     } else if (!a.acceptedByCase || !a.acceptedByProject) {
       return allocationView(a); // waiting for the other side
@@ -393,12 +417,15 @@ export async function declineAllocation(ctx: AppContext, principal: Principal | 
       await recoverAllocation(ctx, a);
       await sleep(10 + Math.random() * 20);
     } else {
-      await AllocationModel.updateOne(
-        { _id: a._id, version: a.version, status: 'proposed', reservation: null },
-        {
-          $set: { status: 'declined', declinedBy: { clientId: caller.clientId, role: caller.role, at: now, ...(input.reason ? { reason: input.reason } : {}) }, updatedAt: now },
-          $inc: { version: 1 },
-        },
+      const expected = a.version;
+      await serialized(allocationWriteKey(id), () =>
+        AllocationModel.updateOne(
+          { _id: id, version: expected, status: 'proposed', reservation: null },
+          {
+            $set: { status: 'declined', declinedBy: { clientId: caller.clientId, role: caller.role, at: now, ...(input.reason ? { reason: input.reason } : {}) }, updatedAt: now },
+            $inc: { version: 1 },
+          },
+        ),
       );
     }
     a = (await findAllocation(id))!;
@@ -427,9 +454,11 @@ export async function releaseFromEscrow(ctx: AppContext, principal: Principal | 
     recordedAt: now,
   };
   // amountFen of an allocation never changes, so this one guard keeps every release within it.
-  const res = await AllocationModel.updateOne(
-    { _id: a._id, status: 'confirmed', releasedFen: { $lte: a.amountFen - input.amountFen } },
-    { $inc: { releasedFen: input.amountFen, version: 1 }, $push: { releases: release }, $set: { updatedAt: now } },
+  const res = await serialized(allocationWriteKey(a._id), () =>
+    AllocationModel.updateOne(
+      { _id: a._id, status: 'confirmed', releasedFen: { $lte: a.amountFen - input.amountFen } },
+      { $inc: { releasedFen: input.amountFen, version: 1 }, $push: { releases: release }, $set: { updatedAt: now } },
+    ),
   );
   const after = (await findAllocation(id))!;
   if (res.modifiedCount !== 1) {

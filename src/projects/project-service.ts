@@ -21,6 +21,7 @@ import { errors } from '../http/errors';
 import { afterCursor, decodeCursor, pageOf } from '../http/pagination';
 import { parse } from '../http/validate';
 import { idPattern, newId } from '../ids';
+import { serialized } from '../db/serialized';
 import {
   createBaseBody,
   createProjectBody,
@@ -219,13 +220,18 @@ export function syncedFunding(p: ProjectDocument, actor: ProjectActor, now: Date
   };
 }
 
+/** Every write to a project goes through this key (src/db/serialized.ts), funding reservations included. */
+export function projectWriteKey(id: string): string {
+  return `project:${id}`;
+}
+
 async function commitProject(p: ProjectDocument, now: Date, set: Record<string, unknown>, unset: Record<string, ''>, entries: Synced['entries']): Promise<boolean> {
   const version = p.version + 1;
   const numbered = entries.map((e, i) => ({ ...e, seq: (p.history?.length ?? 0) + i + 1, version }));
   const update: UpdateQuery<ProjectDocument> = { $set: { ...set, updatedAt: now }, $inc: { version: 1 } };
   if (Object.keys(unset).length) update.$unset = unset;
   if (numbered.length) update.$push = { history: { $each: numbered } };
-  const res = await ProjectModel.updateOne({ _id: p._id, version: p.version }, update);
+  const res = await serialized(projectWriteKey(p._id), () => ProjectModel.updateOne({ _id: p._id, version: p.version }, update));
   return res.modifiedCount === 1;
 }
 

@@ -6,6 +6,8 @@ import { acceptedStates, startedStates, type ProjectState } from '../../workflow
 import { restorationStatus, type RestorationFacts } from '../../workflows/case-status';
 import type { AppContext } from '../context';
 import { contextOfCase } from './money-sources';
+import { serialized } from '../db/serialized';
+import { caseWriteKey } from '../cases/case-repository';
 
 /**
  * The restoration track of a case (domain.md, "two tracks"): what its money became once allocated.
@@ -45,7 +47,9 @@ export async function computeRestorationFacts(caseId: string): Promise<Restorati
 
 /** Recomputes one case's restoration facts and status. Idempotent; safe to call at any time. */
 export async function refreshCaseRestoration(ctx: AppContext, caseId: string): Promise<void> {
-  const { rev } = (await RestorationRevisionModel.findOneAndUpdate({ _id: caseId }, { $inc: { rev: 1 } }, { upsert: true, returnDocument: 'after' }).lean())!;
+  const { rev } = (await serialized(`restoration-revision:${caseId}`, () =>
+    RestorationRevisionModel.findOneAndUpdate({ _id: caseId }, { $inc: { rev: 1 } }, { upsert: true, returnDocument: 'after' }).lean(),
+  ))!;
   for (let attempt = 0; attempt < 10; attempt++) {
     const doc = await CaseModel.findOne({ _id: caseId }, { snapshot: 1, version: 1, restorationFacts: 1, restorationStatus: 1 }).lean();
     if (!doc) return;
@@ -53,9 +57,12 @@ export async function refreshCaseRestoration(ctx: AppContext, caseId: string): P
     if (stored && typeof stored.rev === 'number' && stored.rev >= rev) return;
     const facts = await computeRestorationFacts(caseId);
     const status = restorationStatus(contextOfCase(doc), facts);
-    const res = await CaseModel.updateOne(
-      { _id: caseId, version: doc.version, $or: [{ 'restorationFacts.rev': { $lt: rev } }, { 'restorationFacts.rev': { $exists: false } }] },
-      { $set: { restorationFacts: { ...facts, rev }, restorationStatus: status } },
+    // Under the case's own write key: on FerretDB this write rewrites the whole case document.
+    const res = await serialized(caseWriteKey(caseId), () =>
+      CaseModel.updateOne(
+        { _id: caseId, version: doc.version, $or: [{ 'restorationFacts.rev': { $lt: rev } }, { 'restorationFacts.rev': { $exists: false } }] },
+        { $set: { restorationFacts: { ...facts, rev }, restorationStatus: status } },
+      ),
     );
     if (res.matchedCount === 1) return;
     // The case moved on (a case event committed) or a later recomputation wrote: look again.

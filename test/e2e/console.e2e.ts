@@ -137,7 +137,7 @@ describe('the web console, in Chinese, in a real browser', () => {
     await page.waitForURL(/\/cases$/);
     await expect(page.getByTestId('role').textContent()).resolves.toBe('案件经办人');
     await expect(page.getByTestId('scope').textContent()).resolves.toContain('吴中区、姑苏区、吴江区');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
+    expect(await page.evaluate('sessionStorage.length')).toBe(1);
   });
 
   it('lists the cases with filters, counts and paging', async () => {
@@ -181,7 +181,7 @@ describe('the web console, in Chinese, in a real browser', () => {
     const verification = page.getByTestId('deadlines').locator('[data-rule="verification_30d"]');
     await expect(verification.getAttribute('data-overdue')).resolves.toBe('true');
     await expect(verification.textContent()).resolves.toContain('已逾期 10 天');
-    expect(await verification.locator('.text-overdue').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(207, 19, 34)');
+    expect(await verification.locator('.text-overdue').evaluate('el => getComputedStyle(el).color')).toBe('rgb(207, 19, 34)');
 
     d = await openEvent(page, 'DAMAGE_CONFIRMED');
     await d.getByLabel('核查认定的损害事实').fill('现场倾倒建筑垃圾约300立方米，占用湿地约1.2亩');
@@ -391,7 +391,7 @@ describe('the web console, in Chinese, in a real browser', () => {
         await p.goto(`${base}${route}`);
         await p.getByTestId('whoami').waitFor();
         await p.waitForLoadState('networkidle');
-        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await p.evaluate('document.documentElement.scrollWidth - window.innerWidth');
         expect({ route, viewport: viewport.width, overflow }).toEqual({ route, viewport: viewport.width, overflow: 0 });
       }
       await p.context().close();
@@ -401,7 +401,7 @@ describe('the web console, in Chinese, in a real browser', () => {
   it('signs out', async () => {
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(/\/login$/);
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     await page.goto(`${base}/cases`);
     await page.waitForURL(/\/login$/);
   });

@@ -35,6 +35,7 @@ export async function startTestService(
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     SCHEDULER_ENABLED: 'false',
     PORT: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
     HOST: '127.0.0.1',
     ...opts.env,
   });
