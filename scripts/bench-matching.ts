@@ -44,10 +44,25 @@ function ms(x: number): string {
   return `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 }
 
-function timed<T>(f: () => T): { value: T; ms: number } {
+/** Wall-clock and CPU time (user + system, this process) of one call. */
+function timed<T>(f: () => T): { value: T; ms: number; cpu: number } {
+  const c = process.cpuUsage();
   const t = performance.now();
   const value = f();
-  return { value, ms: performance.now() - t };
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(c);
+  return { value, ms, cpu: (used.user + used.system) / 1000 };
+}
+
+function both(wall: number[], cpu: number[]): string {
+  return `${ms(median(wall))} (CPU ${ms(median(cpu))})`;
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 function yuan(fenHundredths: number): string {
@@ -57,12 +72,8 @@ function yuan(fenHundredths: number): string {
 async function main(): Promise<void> {
   const highs = await loadHighs();
   console.log('Matching benchmark');
-  console.log(
-    `node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), load average ${loadAverage()}`);
+  console.log('Times are medians, wall clock with the CPU time of this process in brackets (the machine may be shared).');
   const summary: string[] = [];
 
   for (const size of SIZES) {
@@ -82,23 +93,29 @@ async function main(): Promise<void> {
       rankSourcesForProject(data.projects[w], data.sources, suggestOptions);
     }
     const pick = (n: number, k: number): number => Math.floor(((k + 0.5) * n) / SUGGESTION_RUNS);
-    const caseTimes = { page: [] as number[], full: [] as number[], items: [] as number[] };
-    const projectTimes = { page: [] as number[], full: [] as number[], items: [] as number[] };
+    const caseTimes = { page: [] as number[], pageCpu: [] as number[], full: [] as number[], fullCpu: [] as number[], items: [] as number[] };
+    const projectTimes = { page: [] as number[], pageCpu: [] as number[], full: [] as number[], fullCpu: [] as number[], items: [] as number[] };
     for (let k = 0; k < SUGGESTION_RUNS; k++) {
       const c = cases[pick(cases.length, k)];
       const p = data.projects[pick(data.projects.length, k)];
-      caseTimes.page.push(timed(() => rankProjectsForSources(c, data.projects, suggestOptions, { limit: 50 })).ms);
+      const pageCase = timed(() => rankProjectsForSources(c, data.projects, suggestOptions, { limit: 50 }));
+      caseTimes.page.push(pageCase.ms);
+      caseTimes.pageCpu.push(pageCase.cpu);
       const fullCase = timed(() => rankProjectsForSources(c, data.projects, suggestOptions));
       caseTimes.full.push(fullCase.ms);
+      caseTimes.fullCpu.push(fullCase.cpu);
       caseTimes.items.push(fullCase.value.length);
-      projectTimes.page.push(timed(() => rankSourcesForProject(p, data.sources, suggestOptions, { limit: 50 })).ms);
+      const pageProject = timed(() => rankSourcesForProject(p, data.sources, suggestOptions, { limit: 50 }));
+      projectTimes.page.push(pageProject.ms);
+      projectTimes.pageCpu.push(pageProject.cpu);
       const fullProject = timed(() => rankSourcesForProject(p, data.sources, suggestOptions));
       projectTimes.full.push(fullProject.ms);
+      projectTimes.fullCpu.push(fullProject.cpu);
       projectTimes.items.push(fullProject.value.length);
     }
     const lines = [
-      `${size.label} project suggestions for one case: ${ms(median(caseTimes.page))} for a page of 50, ${ms(median(caseTimes.full))} for the full list (median ${median(caseTimes.items)} projects, each with reasons)`,
-      `${size.label} case suggestions for one project: ${ms(median(projectTimes.page))} for a page of 50, ${ms(median(projectTimes.full))} for the full list (median ${median(projectTimes.items)} obligations, each with reasons)`,
+      `${size.label} project suggestions for one case: ${both(caseTimes.page, caseTimes.pageCpu)} for a page of 50, ${both(caseTimes.full, caseTimes.fullCpu)} for the full list (median ${median(caseTimes.items)} projects, each with reasons)`,
+      `${size.label} case suggestions for one project: ${both(projectTimes.page, projectTimes.pageCpu)} for a page of 50, ${both(projectTimes.full, projectTimes.fullCpu)} for the full list (median ${median(projectTimes.items)} obligations, each with reasons)`,
     ];
     lines.forEach((l) => progress(l));
 
@@ -118,17 +135,25 @@ async function main(): Promise<void> {
     );
 
     progress(`${size.label}: global plan, ${PLAN_RUNS} runs`);
-    const plans = Array.from({ length: PLAN_RUNS }, () => planAllocations(data.sources, data.projects, planOptions));
-    const plan = plans[0];
-    const planMs = median(plans.map((p) => p.solver.ms));
+    const planRuns = Array.from({ length: PLAN_RUNS }, () => timed(() => planAllocations(data.sources, data.projects, planOptions)));
+    const plan = planRuns[0].value;
+    const planTime = both(
+      planRuns.map((r) => r.ms),
+      planRuns.map((r) => r.cpu),
+    );
     progress(
-      `${size.label} global plan: ${ms(planMs)} median (runs ${plans.map((p) => ms(p.solver.ms)).join(', ')}; arcs built ${ms(plan.stats.buildMs)}, solve + repair ${ms(plan.stats.solveMs)}), ${plan.allocations.length} allocations, ${plan.stats.pivots} pivots, ${plan.stats.repairRounds} repair rounds, optimal=${plan.solver.optimal}, gap to relaxed ${(100 * (plan.solver.gap ?? 0)).toFixed(4)}%`,
+      `${size.label} global plan: ${planTime} (runs ${planRuns.map((r) => ms(r.ms)).join(', ')}; first run: arcs built in ${ms(plan.stats.buildMs)}, solve + repair ${ms(plan.stats.solveMs)}), ${plan.allocations.length} allocations, ${plan.stats.pivots} pivots, ${plan.stats.repairRounds} repair rounds, solver ${plan.solver.name}, optimal=${plan.solver.optimal}, gap to relaxed ${(100 * (plan.solver.gap ?? 0)).toFixed(4)}%`,
     );
 
     progress(`${size.label}: network simplex alone on the transportation problem, ${PLAN_RUNS} runs`);
     const simplexRuns = Array.from({ length: PLAN_RUNS }, () => timed(() => solveTransportation(problem)));
     const simplex = simplexRuns[0].value;
     const simplexMs = median(simplexRuns.map((r) => r.ms));
+    const simplexCpu = median(simplexRuns.map((r) => r.cpu));
+    const simplexTime = both(
+      simplexRuns.map((r) => r.ms),
+      simplexRuns.map((r) => r.cpu),
+    );
 
     progress(`${size.label}: greedy baseline`);
     const greedy = greedyPlan(data.sources, data.projects, planOptions);
@@ -141,14 +166,18 @@ async function main(): Promise<void> {
     const agree = diff <= 1e-7 * Math.max(1, Math.abs(simplex.objective));
 
     const results = [
-      `${size.label} transportation problem: network simplex ${ms(simplexMs)} (${simplex.pivots} pivots), objective ${yuan(simplex.objective)} score·yuan; HiGHS ${ms(lp.ms)} (+ ${ms(lpText.ms)} to write ${(lpText.value.length / 1e6).toFixed(1)} MB of LP text), status ${lp.value.Status}, objective ${yuan(lpObjective)}; agree: ${agree ? 'yes' : 'NO'} (difference ${(diff / 100).toFixed(2)} score·yuan); network simplex ${(lp.ms / simplexMs).toFixed(1)}× faster`,
-      `${size.label} plan vs greedy: plan objective ${yuan(plan.objective * 100)} (relaxed ${yuan((plan.solver.relaxedObjective ?? plan.objective) * 100)}), greedy ${yuan(greedy.objective * 100)} in ${ms(greedy.solver.ms)}; plan/greedy = ${(plan.objective / greedy.objective).toFixed(4)}; unallocated ${(plan.unallocatedFen / 100).toFixed(0)} yuan (greedy ${(greedy.unallocatedFen / 100).toFixed(0)} yuan) of ${(inst.totalFen / 100).toFixed(0)} yuan`,
+      `${size.label} transportation problem: network simplex ${simplexTime} (${simplex.pivots} pivots), objective ${yuan(simplex.objective)} score·yuan; HiGHS ${ms(lp.ms)} (CPU ${ms(lp.cpu)}) (+ ${ms(lpText.ms)} to write ${(lpText.value.length / 1e6).toFixed(1)} MB of LP text), status ${lp.value.Status}, objective ${yuan(lpObjective)}; agree: ${agree ? 'yes' : 'NO'} (difference ${(diff / 100).toFixed(2)} score·yuan); network simplex ${(lp.ms / simplexMs).toFixed(1)}× faster (CPU: ${(lp.cpu / simplexCpu).toFixed(1)}×)`,
+      `${size.label} plan vs greedy: plan objective ${yuan(plan.objective * 100)} (relaxed ${yuan((plan.solver.relaxedObjective ?? plan.objective) * 100)}), greedy ${yuan(greedy.objective * 100)} in ${ms(greedy.solver.ms)} (arcs built again included); plan/greedy = ${(plan.objective / greedy.objective).toFixed(4)}; unallocated ${(plan.unallocatedFen / 100).toFixed(0)} yuan (greedy ${(greedy.unallocatedFen / 100).toFixed(0)} yuan) of ${(inst.totalFen / 100).toFixed(0)} yuan`,
     ];
     results.forEach((l) => progress(l));
-    summary.push(...lines, `${size.label} global plan: ${ms(planMs)}, ${inst.arcCost.length} arcs (${inst.compatiblePairs} compatible pairs)`, ...results);
+    summary.push(
+      ...lines,
+      `${size.label} global plan: ${planTime}, ${inst.arcCost.length} arcs (${inst.compatiblePairs} compatible pairs), ${plan.solver.name}, gap to relaxed ${(100 * (plan.solver.gap ?? 0)).toFixed(4)}%`,
+      ...results,
+    );
   }
 
-  console.log('\nSummary');
+  console.log(`\nSummary (load average at the end ${loadAverage()})`);
   for (const l of summary) console.log(`- ${l}`);
   progress('done');
 }

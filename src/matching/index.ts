@@ -29,6 +29,12 @@ export {
   type PlanOptions,
   type PlanStats,
 } from './plan';
-export { solveTransportation, type TransportationProblem, type TransportationSolution } from './network-simplex';
+export {
+  TransportationSolver,
+  solveTransportation,
+  type TransportationProblem,
+  type TransportationSolution,
+} from './network-simplex';
+export { transportationToLp } from './lp-format';
 export { MEDIA, MEDIA_RELATEDNESS, METHOD_MEDIA, MEDIUM_LABELS, mediaRelatedness } from './ecology';
 export { haversineKm } from './geo';

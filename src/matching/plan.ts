@@ -21,10 +21,9 @@
  *     score, then project id) — its other arcs are removed, so the re-solve merges its money into
  *     that project as far as the gap allows;
  *  3. re-solve optimally on the remaining arcs (warm, from the previous basis); repeat until nothing
- *     is violated. Each round removes
- *     at least one arc, so this ends; after `maxRepairRounds` rounds the last solution is cleaned
- *     up (violating allocations dropped), and then money still unplaced is placed greedily by
- *     score where the constraints allow.
+ *     is violated. Each round removes at least one arc, so this ends; after `maxRepairRounds`
+ *     rounds (default 5) the last solution is cleaned up instead (violating allocations dropped).
+ *     Money still unplaced is then placed greedily by score where the constraints allow;
  *  4. two constrained greedy plans — by score (as `greedyPlan`) and by the value an arc could take
  *     alone, score × min(amount, gap) — are computed too, and the best of the three is kept (the
  *     solver name then reads `network-simplex+greedy`).
@@ -44,9 +43,9 @@ import {
   prepareSource,
   projectTable,
   scoreRow,
+  sourceKey,
   type PreparedProject,
   type PreparedSource,
-  sourceKey,
   type RowCounts,
 } from './score';
 import type { MatchingOptions, MatchingPlan, MoneySource, PlannedAllocation, ProjectCandidate } from './types';
@@ -54,7 +53,6 @@ import type { MatchingOptions, MatchingPlan, MoneySource, PlannedAllocation, Pro
 // Bound once: calls through the module namespace (an accessor per call once compiled to CommonJS)
 // are measurably slower in the O(S·P) loops.
 const scoreRowOf = scoreRow;
-
 
 export interface MatchingArcs {
   /** sources with money, sorted by (caseId, obligationId) */
@@ -115,8 +113,9 @@ class IntBuffer {
 
 /**
  * Prepare both sides in canonical order and list the arcs: compatible pairs with score ≥ minScore.
- * O(S·P) cheap mask tests; the full score only for media-compatible pairs, the distance only for
- * pairs that can still reach minScore. Throws on duplicate source keys or project ids.
+ * Projects are grouped by (district, media set) so that whole groups that cannot reach minScore
+ * are dismissed with one bound per source (see `scoreRow`); the distance is only computed for
+ * pairs that can still reach it. Throws on duplicate source keys or project ids.
  */
 export function buildMatchingArcs(
   sources: readonly MoneySource[],

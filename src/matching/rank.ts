@@ -2,9 +2,10 @@
  * Rankings both ways: projects for a case's unallocated money, and cases for a project's gap.
  *
  * One call is linear in the other side: O(n) cheap numeric scores (no strings built, the distance
- * skipped for pairs that cannot reach minScore), a sort of the k kept items, O(k log k), and the
- * bilingual reasons built only for the items returned (all of them unless `limit` is given).
- * Nothing is precomputed across calls.
+ * skipped for pairs that cannot reach minScore), a counting pass over the integer scores to find
+ * the candidates for the top `limit`, a comparison sort of those only, and the bilingual reasons
+ * built only for the items returned (all of them unless `limit` is given). Nothing is precomputed
+ * across calls.
  */
 import {
   BELOW_MIN_SCORE,
@@ -26,7 +27,6 @@ const costOf = scoreCost;
 const clearly = clearlyIncompatible;
 const INCOMPATIBLE_PAIR = INCOMPATIBLE;
 const BELOW_MIN = BELOW_MIN_SCORE;
-
 
 export interface RankingOptions {
   /** return at most this many items (the best ones) */
@@ -67,8 +67,7 @@ function byText(a: string, b: string): number {
  * 0..10000, so only those few need the full comparison sort. O(n + 10001).
  */
 function topByCost(cost: readonly number[], limit: number): number[] {
-  const all = (): number[] => cost.map((_, i) => i);
-  if (limit >= cost.length) return all();
+  if (limit >= cost.length) return cost.map((_, i) => i);
   const counts = new Int32Array(10001);
   for (const c of cost) counts[c]++;
   let threshold = 10000;

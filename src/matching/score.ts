@@ -6,9 +6,10 @@
  *
  * - ecological: the best relatedness between the damaged media and the project's media
  *   (same medium 1; related media per `MEDIA_RELATEDNESS`; nothing related → incompatible);
- * - place: same district > same watershed > same city > elsewhere, each tier a band of values;
- *   within the band, the haversine distance between the two points decides (closer is better);
- *   without both points, the middle of the band;
+ * - place: same district > same watershed > same city (both districts in the watershed table,
+ *   different watersheds) > elsewhere, each tier a band of values; within the band, the haversine
+ *   distance between the two points decides (closer is better); without both points, the middle
+ *   of the band;
  * - money: how much of the gap this money fills, √(min(amount, gap) / gap), so that small sources
  *   pooled into a larger project are not scored near zero; a non-splittable source larger than the
  *   gap is discounted by √(gap / amount) for the money that would stay idle. A source smaller than
@@ -21,6 +22,8 @@
  * also exposed as an integer number of hundredths ("cost") for the solver.
  *
  * Cost: O(|media_s| × |media_p|) per pair (at most 12 × 12, usually 1–2 × 1–2) plus one haversine.
+ * `scoreRow` computes exactly the same scores for one source against a whole table of projects, a
+ * group of projects at a time, for the plan's S × P pass.
  */
 import {
   MEDIUM_LABELS,

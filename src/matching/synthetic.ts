@@ -4,7 +4,7 @@
  * The shapes are plausible, not statistics: most obligations are small (a few thousand to a few
  * hundred thousand yuan), projects' gaps are larger, water damage is the most common.
  */
-import { daysFromCivil, dayNumber } from './dates';
+import { dateOfDay, dayNumber, daysFromCivil } from './dates';
 import { METHOD_MEDIA } from './ecology';
 import type { Medium, MoneySource, Point, ProjectCandidate, ProjectMethod } from './types';
 
@@ -90,9 +90,7 @@ function logUniform(rnd: () => number, lo: number, hi: number): number {
   return Math.exp(Math.log(lo) + rnd() * (Math.log(hi) - Math.log(lo)));
 }
 
-function dateText(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
-}
+const dateText = dateOfDay;
 
 function pointNear(rnd: () => number, c: Point, spread: number): Point {
   return {
@@ -124,7 +122,7 @@ export function generateMatchingData(o: SyntheticOptions): SyntheticData {
   const [aLo, aHi] = o.amountYuan ?? [2_000, 500_000];
   const [gLo, gHi] = o.gapYuan ?? [50_000, 5_000_000];
   const districts = SUZHOU_DISTRICTS.map((d) => [d, d.weight] as const);
-  const year = new Date(today * 86_400_000).getUTCFullYear();
+  const year = Number(o.today.slice(0, 4));
 
   const baseCount = Math.max(10, Math.round(o.projects / 20));
   const bases = Array.from({ length: baseCount }, (_, b) => {

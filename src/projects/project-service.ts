@@ -432,8 +432,9 @@ export async function transitionProject(ctx: AppContext, principal: Principal | 
   return projectView(p, caller, true);
 }
 
-export async function getProject(_ctx: AppContext, principal: Principal | undefined, id: string) {
+export async function getProject(ctx: AppContext, principal: Principal | undefined, id: string, recover: (ctx: AppContext) => Promise<unknown>) {
   const caller = requireAccess(principal, 'projects.read');
+  await recover(ctx);
   return projectView(await loadReadableProject(caller, id), caller, true);
 }
 

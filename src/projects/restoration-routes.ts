@@ -5,8 +5,9 @@ import { permissions, requireAccess, type Action } from '../auth/permissions';
 import { errors } from '../http/errors';
 import { parseIdempotencyKey, requestHash, withIdempotency } from '../http/idempotency';
 import { describeRoute, type RouteDescription } from '../openapi/registry';
-import { acceptAllocation, declineAllocation, getAllocation, listAllocations, proposeAllocation, releaseFromEscrow } from './allocation-service';
+import { acceptAllocation, declineAllocation, getAllocation, listAllocations, proposeAllocation, recoverStaleReservations, releaseFromEscrow } from './allocation-service';
 import { escrowLedger } from './escrow-ledger';
+import { restorationTrackListener } from './restoration-track';
 import { caseSuggestionsForProject, projectSuggestionsForCase, proposePlan } from './matching-service';
 import { createBase, createProject, getProject, listBases, listProjects, projectActions, transitionProject, updateProject } from './project-service';
 import {
@@ -52,6 +53,7 @@ const idempotencyHeader = { name: 'Idempotency-Key', description: 'A repeated ke
 /** Restoration bases, projects, matching suggestions and plans, allocations, escrow. */
 export function restorationRoutes(ctx: AppContext): Router {
   const r = Router();
+  ctx.listeners.push(restorationTrackListener(ctx));
 
   // ----- bases -----
   describe('bases.create', { method: 'post', path: '/bases', summary: 'Register a restoration base (修复基地)', body: createBaseBody, response: baseView, successStatus: 201 });
@@ -71,10 +73,18 @@ export function restorationRoutes(ctx: AppContext): Router {
     body: createProjectBody,
     response: projectView,
     successStatus: 201,
-    errors: [400, 401, 403, 404, 422],
+    headers: [idempotencyHeader],
+    errors: [400, 401, 403, 404, 409, 422],
   });
   r.post('/bases/:baseId/projects', async (req, res) => {
-    res.status(201).json(await createProject(ctx, req.principal, req.params.baseId, req.body));
+    const key = parseIdempotencyKey(req.headers['idempotency-key']);
+    const caller = requireAccess(req.principal, 'projects.create');
+    const baseId = req.params.baseId;
+    const reply = await withIdempotency(ctx.clock, caller.clientId, key, requestHash('POST', `/bases/${baseId}/projects`, req.body), async () => ({
+      status: 201,
+      body: await createProject(ctx, caller, baseId, req.body),
+    }));
+    res.status(reply.status).json(reply.body);
   });
 
   describe('projects.update', {
@@ -109,7 +119,7 @@ export function restorationRoutes(ctx: AppContext): Router {
 
   describe('projects.read', { method: 'get', path: '/projects/:id', summary: 'A project with its lifecycle history', response: projectView });
   r.get('/projects/:id', async (req, res) => {
-    const view = await getProject(ctx, req.principal, req.params.id);
+    const view = await getProject(ctx, req.principal, req.params.id, recoverStaleReservations);
     res.set('ETag', `"${view.version}"`).json(view);
   });
 

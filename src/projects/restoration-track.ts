@@ -7,7 +7,8 @@ import { restorationStatus, type RestorationFacts } from '../../workflows/case-s
 import type { AppContext } from '../context';
 import { contextOfCase } from './money-sources';
 import { serialized } from '../db/serialized';
-import { caseWriteKey } from '../cases/case-repository';
+import { caseWriteKey, loadCase } from '../cases/case-repository';
+import { systemCaseScope } from '../cases/case-scope';
 
 /**
  * The restoration track of a case (domain.md, "two tracks"): what its money became once allocated.
@@ -51,7 +52,7 @@ export async function refreshCaseRestoration(ctx: AppContext, caseId: string): P
     RestorationRevisionModel.findOneAndUpdate({ _id: caseId }, { $inc: { rev: 1 } }, { upsert: true, returnDocument: 'after' }).lean(),
   ))!;
   for (let attempt = 0; attempt < 10; attempt++) {
-    const doc = await CaseModel.findOne({ _id: caseId }, { snapshot: 1, version: 1, restorationFacts: 1, restorationStatus: 1 }).lean();
+    const doc = await loadCase(systemCaseScope('restoration track'), caseId);
     if (!doc) return;
     const stored = doc.restorationFacts as StoredRestorationFacts | null;
     if (stored && typeof stored.rev === 'number' && stored.rev >= rev) return;
@@ -74,4 +75,19 @@ export async function refreshCaseRestoration(ctx: AppContext, caseId: string): P
 export async function refreshCasesOfProject(ctx: AppContext, projectId: string): Promise<void> {
   const caseIds = new Set((await AllocationModel.find({ projectId, status: 'confirmed' }, { caseId: 1 }).lean()).map((a) => a.caseId));
   for (const caseId of caseIds) await refreshCaseRestoration(ctx, caseId);
+}
+
+/**
+ * Listens to committed case changes (ctx.listeners). A case event computes the case's restoration
+ * status from the facts it read before its commit; if a recomputation here wrote newer facts in
+ * between, that status is stale. So after every change of a case that has allocations, the track
+ * is recomputed (in the background: the case's reply does not wait for it).
+ */
+export function restorationTrackListener(ctx: AppContext) {
+  return (change: { caseId: string }) => {
+    void (async () => {
+      if (!(await AllocationModel.exists({ caseId: change.caseId }))) return;
+      await refreshCaseRestoration(ctx, change.caseId);
+    })().catch((err: unknown) => ctx.logger.warn({ err, caseId: change.caseId }, 'restoration track not recomputed after a case change'));
+  };
 }

@@ -72,6 +72,8 @@ describe('the change feed under load', () => {
     const handlerOf = (p: Plan) => (p.district === DISTRICT_A ? handlerA : handlerB);
     const stats = { events: 0, conflicts: 0, resyncs: 0, pages: 0, deadlinesMissed: 0 };
     let writing = true;
+    /** Set when any participant fails: the others stop, so the failure is reported, not a crash after teardown. */
+    let failed = false;
 
     /** The case's true position: its version, and how many of the plan's steps its history holds. */
     const resync = async (p: Plan) => {
@@ -83,7 +85,7 @@ describe('the change feed under load', () => {
     };
 
     const writer = async (w: number) => {
-      for (let round = 0; ; round++) {
+      for (let round = 0; !failed; round++) {
         const open = plans.filter((p) => p.step < p.steps.length && !p.creating);
         if (!open.length) {
           if (plans.every((p) => p.step >= p.steps.length)) return;
@@ -91,7 +93,7 @@ describe('the change feed under load', () => {
           continue;
         }
         // Writers crowd the same few cases: conflicting commits, abandoned tickets.
-        const p = open[(w * 7 + round * 13) % Math.min(open.length, 10)]!;
+        const p = open[(w * 7 + round * 13) % Math.min(open.length, 24)]!;
         if (!p.id) {
           p.creating = true;
           const res = p.referred
@@ -121,7 +123,7 @@ describe('the change feed under load', () => {
     // The deadline scheduler: once the clock has passed the notice deadlines, it marks them missed
     // on cases not yet notified, racing the handlers for the same documents.
     const scheduler = async () => {
-      while (writing) {
+      while (writing && !failed) {
         await sleep(150);
         if (plans.filter((p) => p.step >= 4).length < 15) continue;
         clock.set('2026-03-10T02:00:00Z');
@@ -134,7 +136,7 @@ describe('the change feed under load', () => {
     const reader = async () => {
       let cursor: string | undefined;
       const limits = [3, 17, 100, 500];
-      for (let i = 0; ; i++) {
+      for (let i = 0; !failed; i++) {
         const quiet = !writing;
         if (quiet) await settleFeed(svc);
         const res = await procA.get(`/procuratorate/changes?limit=${limits[i % limits.length]}&waitMs=${quiet ? 0 : 100}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
@@ -152,13 +154,20 @@ describe('the change feed under load', () => {
       }
     };
 
+    const guard = (run: Promise<void>) =>
+      run.catch((err: unknown) => {
+        failed = true;
+        throw err;
+      });
     const began = Date.now();
-    const readerDone = reader();
-    const schedulerDone = scheduler();
-    await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+    const progress = setInterval(() => console.log('PROGRESS', ((Date.now() - began) / 1000).toFixed(0), JSON.stringify(stats), collected.length, plans.filter((p) => p.step >= p.steps.length).length), 5000);
+    const readerDone = guard(reader());
+    const schedulerDone = guard(scheduler());
+    const writers = await Promise.allSettled(Array.from({ length: WRITERS }, (_, w) => guard(writer(w))));
     writing = false;
-    await schedulerDone;
-    await readerDone;
+    const rest = await Promise.allSettled([schedulerDone, readerDone]);
+    const failure = [...writers, ...rest].find((r) => r.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
     const seconds = (Date.now() - began) / 1000;
 
     const visible = plans.filter((p) => p.district === DISTRICT_A && (p.notified || p.referred)).map((p) => p.id!);

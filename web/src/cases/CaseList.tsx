@@ -111,6 +111,7 @@ export default function CaseList() {
       <Card className="filter-card" size="small">
         <Form
           form={form}
+          name="caseFilter"
           layout="inline"
           initialValues={{ ...filters, overdue: filters.overdue === 'true', major: filters.major === 'true' }}
           onFinish={apply}

@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Form, Modal, Typography } from 'antd';
 import { api, ApiError, errorText, newIdempotencyKey } from '../api/client';
 import type { CaseView } from '../api/types';
 import { formatDate, formatYuan } from '../lib/format';
 import { zh } from '../lib/vocab';
+import { focusFirstField } from '../components/common';
 import { fieldPathLabel } from '../workflow/fieldLabels';
 import { SchemaFields, toPayload, type ReferenceChoices } from '../workflow/SchemaForm';
 import { useWorkflow } from '../workflow/WorkflowContext';
@@ -37,6 +38,7 @@ export function EventDialog({ caseView, eventType, onClose, onDone }: { caseView
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ text: string; conflict: boolean } | null>(null);
+  const body = useRef<HTMLDivElement>(null);
   const event = wf.event(eventType);
   const refs = useMemo(() => referenceChoices(caseView, eventType), [caseView, eventType]);
 
@@ -78,6 +80,7 @@ export function EventDialog({ caseView, eventType, onClose, onDone }: { caseView
       onCancel={onClose}
       destroyOnHidden
       maskClosable={false}
+      afterOpenChange={(open) => open && focusFirstField(body.current)}
       footer={[
         <Button key="cancel" onClick={onClose}>
           取消
@@ -87,30 +90,32 @@ export function EventDialog({ caseView, eventType, onClose, onDone }: { caseView
         </Button>,
       ]}
     >
-      <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
-        案件：{caseView.caseNo ?? caseView.title}，当前状态：{wf.stateLabel(caseView.state)}
-      </Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={submit} data-testid="event-form" className="event-form">
-        <SchemaFields eventType={eventType} schema={event.payloadSchema} refs={refs} />
-        {/* Enter in a text field submits, as in any form. */}
-        <button type="submit" hidden aria-hidden tabIndex={-1} />
-      </Form>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          data-testid="event-error"
-          message={error.text}
-          action={
-            error.conflict ? (
-              <Button size="small" onClick={onClose}>
-                关闭并刷新
-              </Button>
-            ) : undefined
-          }
-        />
-      )}
+      <div ref={body}>
+        <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
+          案件：{caseView.caseNo ?? caseView.title}，当前状态：{wf.stateLabel(caseView.state)}
+        </Typography.Paragraph>
+        <Form form={form} name="event" layout="vertical" onFinish={submit} data-testid="event-form" className="event-form">
+          <SchemaFields eventType={eventType} schema={event.payloadSchema} refs={refs} />
+          {/* Enter in a text field submits, as in any form. */}
+          <button type="submit" hidden aria-hidden tabIndex={-1} />
+        </Form>
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            role="alert"
+            data-testid="event-error"
+            message={error.text}
+            action={
+              error.conflict ? (
+                <Button size="small" onClick={onClose}>
+                  关闭并刷新
+                </Button>
+              ) : undefined
+            }
+          />
+        )}
+      </div>
     </Modal>
   );
 }

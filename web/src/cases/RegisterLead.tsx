@@ -86,6 +86,7 @@ export default function RegisterLead() {
       <Card>
         <Form<LeadForm>
           form={form}
+          name="lead"
           layout="vertical"
           onFinish={submit}
           initialValues={{ receivedAt: dayjs(), district: districts.length === 1 ? districts[0] : undefined, parties: [{ kind: 'company' }] }}

@@ -38,3 +38,12 @@ export function LoadError({ error, onRetry, what }: { error: unknown; onRetry?: 
     />
   );
 }
+
+/**
+ * Puts the keyboard in the first field of a dialog once it is shown (autoFocus alone loses the race
+ * with the dialog's opening animation).
+ */
+export function focusFirstField(root: HTMLElement | null): void {
+  const field = root?.querySelector<HTMLElement>('input:not([type="hidden"]):not([disabled]), textarea:not([disabled])');
+  field?.focus();
+}

@@ -183,11 +183,11 @@ export default function Dashboard() {
       />
       <Card size="small" className="filter-card">
         <Form layout="inline" className="filter-form">
-          <Form.Item label="统计期间（立案日期）">
-            <DatePicker.RangePicker value={range} onChange={(v) => setRange(v as [Dayjs | null, Dayjs | null] | null)} format="YYYY年M月D日" allowEmpty={[true, true]} />
+          <Form.Item label="统计期间（立案日期）" htmlFor="stats-range">
+            <DatePicker.RangePicker id={{ start: 'stats-range' }} value={range} onChange={(v) => setRange(v as [Dayjs | null, Dayjs | null] | null)} format="YYYY年M月D日" allowEmpty={[true, true]} />
           </Form.Item>
-          <Form.Item label="辖区">
-            <Select allowClear placeholder="全部辖区" style={{ width: 150 }} value={district} onChange={setDistrict} options={districtChoices(me.districts).map((d) => ({ value: d, label: d }))} />
+          <Form.Item label="辖区" htmlFor="stats-district">
+            <Select id="stats-district" allowClear placeholder="全部辖区" style={{ width: 150 }} value={district} onChange={setDistrict} options={districtChoices(me.districts).map((d) => ({ value: d, label: d }))} />
           </Form.Item>
         </Form>
       </Card>

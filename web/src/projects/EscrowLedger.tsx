@@ -174,8 +174,9 @@ export default function EscrowLedger() {
           </Card>
           <Card size="small">
             <Form layout="inline" className="filter-form" style={{ marginBottom: 8 }}>
-              <Form.Item label="辖区">
+              <Form.Item label="辖区" htmlFor="escrow-district">
                 <Select
+                  id="escrow-district"
                   allowClear
                   placeholder="全部"
                   style={{ width: 150 }}
@@ -187,8 +188,9 @@ export default function EscrowLedger() {
                   options={districtChoices(me.districts).map((d) => ({ value: d, label: d }))}
                 />
               </Form.Item>
-              <Form.Item label="账龄预警">
+              <Form.Item label="账龄预警" htmlFor="escrow-flagged">
                 <Select
+                  id="escrow-flagged"
                   allowClear
                   placeholder="全部"
                   style={{ width: 160 }}

@@ -155,7 +155,7 @@ export function ProjectForm({ project, bases, onClose, onSaved }: { project?: Pr
         </Space>
       }
     >
-      <Form<ProjectFormValues> form={form} layout="vertical" initialValues={initial} onFinish={submit}>
+      <Form<ProjectFormValues> form={form} name="project" layout="vertical" initialValues={initial} onFinish={submit}>
         <Row gutter={12}>
           {!project && (
             <Col span={12}>

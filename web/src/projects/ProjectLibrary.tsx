@@ -53,7 +53,7 @@ export default function ProjectLibrary() {
         }
       />
       <Card size="small" className="filter-card">
-        <Form form={form} layout="inline" initialValues={filters} onFinish={apply} className="filter-form">
+        <Form form={form} name="projectFilter" layout="inline" initialValues={filters} onFinish={apply} className="filter-form">
           <Form.Item name="status" label="项目状态">
             <Select allowClear placeholder="全部" style={{ width: 140 }} options={optionsOf('projectStatuses')} />
           </Form.Item>

@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Skeleton, Table, Timeline, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api/client';
 import type { Allocation, Base, Page, Project, ScoreReason } from '../api/types';
 import { useMe } from '../auth/AuthContext';
-import { LoadError, PageHeader } from '../components/common';
+import { focusFirstField, LoadError, PageHeader } from '../components/common';
 import { formatDate, formatYuan } from '../lib/format';
 import { useApi } from '../lib/useApi';
 import { zh } from '../lib/vocab';
@@ -47,6 +47,7 @@ function TransitionDialog({ project, action, onClose, onDone }: { project: Proje
   const [form] = Form.useForm<{ note?: string; reportRef?: string }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const submit = async () => {
     const v = form.getFieldsValue();
     setBusy(true);
@@ -65,18 +66,20 @@ function TransitionDialog({ project, action, onClose, onDone }: { project: Proje
     }
   };
   return (
-    <Modal open title={`${actionLabels[action] ?? action}：${project.name}`} onCancel={onClose} onOk={submit} okText="确定" cancelText="取消" confirmLoading={busy} destroyOnHidden>
-      <Form form={form} layout="vertical">
-        {(action === 'complete' || action === 'accept') && (
-          <Form.Item name="reportRef" label={action === 'accept' ? '验收报告编号' : '完工报告编号'}>
-            <Input maxLength={200} />
+    <Modal open title={`${actionLabels[action] ?? action}：${project.name}`} onCancel={onClose} onOk={submit} okText="确定" cancelText="取消" confirmLoading={busy} destroyOnHidden afterOpenChange={(o) => o && focusFirstField(bodyRef.current)}>
+      <div ref={bodyRef}>
+        <Form form={form} name="transition" layout="vertical">
+          {(action === 'complete' || action === 'accept') && (
+            <Form.Item name="reportRef" label={action === 'accept' ? '验收报告编号' : '完工报告编号'}>
+              <Input maxLength={200} />
+            </Form.Item>
+          )}
+          <Form.Item name="note" label="说明">
+            <Input.TextArea autoSize={{ minRows: 2 }} maxLength={1000} autoFocus />
           </Form.Item>
-        )}
-        <Form.Item name="note" label="说明">
-          <Input.TextArea autoSize={{ minRows: 2 }} maxLength={1000} autoFocus />
-        </Form.Item>
-      </Form>
-      {error && <Alert type="error" showIcon role="alert" message={error} data-testid="project-error" />}
+        </Form>
+        {error && <Alert type="error" showIcon role="alert" message={error} data-testid="project-error" />}
+      </div>
     </Modal>
   );
 }

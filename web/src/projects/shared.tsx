@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, Modal, Popconfirm, Progress, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { CheckCircleTwoTone, ClockCircleOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -8,6 +8,7 @@ import type { Allocation, Me, ScoreReason } from '../api/types';
 import { formatDate, formatYuan, yuanToFen } from '../lib/format';
 import { zh } from '../lib/vocab';
 import { MoneyInput } from '../workflow/SchemaForm';
+import { focusFirstField } from '../components/common';
 
 export function ProjectStatusTag({ status, label }: { status: string; label?: string }) {
   const color: Record<string, string> = {
@@ -95,6 +96,7 @@ export function ProposeDialog({
   const [form] = Form.useForm<{ amount: number }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const submit = async () => {
     let v: { amount: number };
     try {
@@ -119,14 +121,16 @@ export function ProposeDialog({
     }
   };
   return (
-    <Modal open title={title} onCancel={onClose} onOk={submit} okText="提出分配" cancelText="取消" confirmLoading={busy} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ amount: suggestedFen / 100 }} onFinish={submit}>
-        <Form.Item name="amount" label="分配金额" rules={[{ required: true, message: '请填写分配金额' }]} extra={maxHint}>
-          <MoneyInput autoFocus />
-        </Form.Item>
-      </Form>
-      <Typography.Paragraph type="secondary">分配方案需经案件经办人和修复基地管理人双方确认后生效。</Typography.Paragraph>
-      {error && <Alert type="error" showIcon role="alert" message={error} />}
+    <Modal open title={title} onCancel={onClose} onOk={submit} okText="提出分配" cancelText="取消" confirmLoading={busy} destroyOnHidden afterOpenChange={(o) => o && focusFirstField(bodyRef.current)}>
+      <div ref={bodyRef}>
+        <Form form={form} name="propose" layout="vertical" initialValues={{ amount: suggestedFen / 100 }} onFinish={submit}>
+          <Form.Item name="amount" label="分配金额" rules={[{ required: true, message: '请填写分配金额' }]} extra={maxHint}>
+            <MoneyInput autoFocus />
+          </Form.Item>
+        </Form>
+        <Typography.Paragraph type="secondary">分配方案需经案件经办人和修复基地管理人双方确认后生效。</Typography.Paragraph>
+        {error && <Alert type="error" showIcon role="alert" message={error} />}
+      </div>
     </Modal>
   );
 }
@@ -136,6 +140,7 @@ function ReleaseDialog({ allocation, onClose, onDone }: { allocation: Allocation
   const [form] = Form.useForm<{ amount: number; milestone: string; releasedAt: Dayjs }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const remaining = allocation.amountFen - (allocation.releasedFen ?? 0);
   const submit = async () => {
     let v: { amount: number; milestone: string; releasedAt: Dayjs };
@@ -161,19 +166,21 @@ function ReleaseDialog({ allocation, onClose, onDone }: { allocation: Allocation
     }
   };
   return (
-    <Modal open title="按节点拨付提存资金" onCancel={onClose} onOk={submit} okText="登记拨付" cancelText="取消" confirmLoading={busy} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ amount: remaining / 100, releasedAt: dayjs() }}>
-        <Form.Item name="amount" label="拨付金额" rules={[{ required: true, message: '请填写拨付金额' }]} extra={`可拨付余额 ${formatYuan(remaining)}`}>
-          <MoneyInput autoFocus />
-        </Form.Item>
-        <Form.Item name="milestone" label="拨付节点" rules={[{ required: true, whitespace: true, message: '请填写拨付节点' }]}>
-          <Input placeholder="如：项目开工、中期验收" maxLength={200} />
-        </Form.Item>
-        <Form.Item name="releasedAt" label="拨付日期" rules={[{ required: true, message: '请选择拨付日期' }]}>
-          <DatePicker style={{ width: '100%' }} format="YYYY年M月D日" />
-        </Form.Item>
-      </Form>
-      {error && <Alert type="error" showIcon role="alert" message={error} />}
+    <Modal open title="按节点拨付提存资金" onCancel={onClose} onOk={submit} okText="登记拨付" cancelText="取消" confirmLoading={busy} destroyOnHidden afterOpenChange={(o) => o && focusFirstField(bodyRef.current)}>
+      <div ref={bodyRef}>
+        <Form form={form} name="release" layout="vertical" initialValues={{ amount: remaining / 100, releasedAt: dayjs() }}>
+          <Form.Item name="amount" label="拨付金额" rules={[{ required: true, message: '请填写拨付金额' }]} extra={`可拨付余额 ${formatYuan(remaining)}`}>
+            <MoneyInput autoFocus />
+          </Form.Item>
+          <Form.Item name="milestone" label="拨付节点" rules={[{ required: true, whitespace: true, message: '请填写拨付节点' }]}>
+            <Input placeholder="如：项目开工、中期验收" maxLength={200} />
+          </Form.Item>
+          <Form.Item name="releasedAt" label="拨付日期" rules={[{ required: true, message: '请选择拨付日期' }]}>
+            <DatePicker style={{ width: '100%' }} format="YYYY年M月D日" />
+          </Form.Item>
+        </Form>
+        {error && <Alert type="error" showIcon role="alert" message={error} />}
+      </div>
     </Modal>
   );
 }

@@ -1,0 +1,151 @@
+import type { DeadlineRecord } from '../../models/case';
+import type { CaseContext } from '../../workflows/case-context';
+import type { Deadline } from '../../workflows/deadlines';
+import type { DeadlineRuleName } from '../../workflows/rules';
+import { KPI_FIELDS_VERSION, kpiFieldsOf, type KpiFields } from './kpi-fields';
+
+/**
+ * One case as the statistics see it: its dimensions, its KPI facts with dates as epoch
+ * milliseconds, and its live deadlines. Built from a small projection of the case document, so
+ * the whole set for a province fits in memory (about 1 KB a case).
+ */
+
+type Millis<T> = { [K in keyof T]: T[K] extends Date ? number : T[K] extends Date | null ? number | null : T[K] };
+
+export interface FactDeadline {
+  id: string;
+  rule: DeadlineRuleName;
+  dueAt: number;
+  status: 'open' | 'missed';
+}
+
+export type KpiFacts = Omit<Millis<KpiFields>, 'escrowDeposits'> & { escrowDeposits: { obligationId: string; at: number; fen: number }[] };
+
+export interface CaseFact {
+  id: string;
+  version: number;
+  district: string;
+  channel: string;
+  procuratorateVisible: boolean;
+  caseNo: string | null;
+  title: string;
+  state: string;
+  stage: string;
+  receivedAt: number;
+  outcome: string | null;
+  restorationStatus: string;
+  /** Confirmed allocations by obligation (the restoration track's facts). */
+  allocatedFenByObligation: Record<string, number>;
+  kpi: KpiFacts;
+  /** Open and missed deadlines only: the overdue list's material. */
+  deadlines: FactDeadline[];
+}
+
+/** The fields of a case document the statistics read (snapshot only for documents written before the current KPI fields). */
+export const factProjection = {
+  _id: 1,
+  version: 1,
+  district: 1,
+  channel: 1,
+  procuratorateVisible: 1,
+  caseNo: 1,
+  title: 1,
+  state: 1,
+  stage: 1,
+  receivedAt: 1,
+  outcome: 1,
+  restorationStatus: 1,
+  restorationFacts: 1,
+  kpi: 1,
+  deadlines: 1,
+} as const;
+
+export interface FactSource {
+  _id: string;
+  version: number;
+  district: string;
+  channel: string;
+  procuratorateVisible?: boolean | null;
+  caseNo?: string | null;
+  title: string;
+  state: string;
+  stage: string;
+  receivedAt: Date;
+  outcome?: string | null;
+  restorationStatus?: string | null;
+  restorationFacts?: unknown;
+  kpi?: unknown;
+  deadlines?: DeadlineRecord[] | null;
+  snapshot?: { context: CaseContext } | null;
+}
+
+export function hasCurrentKpi(doc: Pick<FactSource, 'kpi'>): boolean {
+  const kpi = doc.kpi as { v?: unknown } | null | undefined;
+  return !!kpi && kpi.v === KPI_FIELDS_VERSION;
+}
+
+const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : undefined);
+
+/** The machine's form of stored deadlines, for recomputing KPI fields of older documents. */
+export function deadlinesOf(records: readonly DeadlineRecord[]): Deadline[] {
+  return records.map((d) => ({
+    id: d.id,
+    rule: d.rule as DeadlineRuleName,
+    ...(d.ref ? { ref: d.ref } : {}),
+    startAt: iso(d.startAt)!,
+    dueAt: iso(d.dueAt)!,
+    status: d.status,
+    openedSeq: d.openedSeq,
+    ...(d.settledAt ? { settledAt: iso(d.settledAt) } : {}),
+    ...(d.missedAt ? { missedAt: iso(d.missedAt) } : {}),
+    ...(d.metLate ? { metLate: true } : {}),
+    extensions: (d.extensions ?? []).map((e) => ({ from: iso(e.from)!, to: iso(e.to)!, reason: e.reason, seq: e.seq })),
+  }));
+}
+
+const ms = (v: unknown): number | null => {
+  if (v === null || v === undefined) return null;
+  const t = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isNaN(t) ? null : t;
+};
+
+function kpiFactsOf(kpi: KpiFields): KpiFacts {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(kpi)) {
+    if (k === 'escrowDeposits') continue;
+    out[k] = v instanceof Date ? v.getTime() : v;
+  }
+  out.escrowDeposits = (kpi.escrowDeposits ?? []).map((d) => ({ obligationId: d.obligationId, at: ms(d.at) ?? 0, fen: d.fen }));
+  return out as KpiFacts;
+}
+
+/**
+ * The fact of one case. `doc.kpi` must be current (hasCurrentKpi) or `doc.snapshot` given, from
+ * which the KPI fields are recomputed exactly as a commit would write them.
+ */
+export function factOf(doc: FactSource): CaseFact {
+  let kpi: KpiFields;
+  if (hasCurrentKpi(doc)) kpi = doc.kpi as KpiFields;
+  else if (doc.snapshot?.context) kpi = kpiFieldsOf(doc.snapshot.context, deadlinesOf(doc.deadlines ?? []));
+  else throw new Error(`case ${doc._id}: KPI fields of another version and no snapshot to recompute them from`);
+  const restoration = (doc.restorationFacts ?? null) as { allocatedFenByObligation?: Record<string, number> } | null;
+  return {
+    id: doc._id,
+    version: doc.version,
+    district: doc.district,
+    channel: doc.channel,
+    procuratorateVisible: !!doc.procuratorateVisible,
+    caseNo: doc.caseNo ?? null,
+    title: doc.title,
+    state: doc.state,
+    stage: doc.stage,
+    receivedAt: ms(doc.receivedAt) ?? 0,
+    outcome: doc.outcome ?? null,
+    restorationStatus: doc.restorationStatus ?? 'none',
+    allocatedFenByObligation: { ...(restoration?.allocatedFenByObligation ?? {}) },
+    kpi: kpiFactsOf(kpi),
+    deadlines: (doc.deadlines ?? [])
+      .filter((d) => d.status === 'open' || d.status === 'missed')
+      .map((d) => ({ id: d.id, rule: d.rule as DeadlineRuleName, dueAt: ms(d.dueAt) ?? 0, status: d.status as 'open' | 'missed' })),
+  };
+}
