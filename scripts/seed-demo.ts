@@ -414,7 +414,7 @@ export function planCase(seed: number, index: number, start: number, horizon: nu
       if (noticeAt <= t && !visible) {
         const saved = t;
         t = noticeAt;
-        emit('PROCURATORATE_NOTIFIED', { procuratorate: district.procuratorate, noticeRef: `苏环告〔${cstDate(t).slice(0, 4)}〕${int(rng, 1, 300)}号` });
+        emit('PROCURATORATE_NOTIFIED', { procuratorate: district.procuratorate, noticeRef: `苏环告〔${cstDate(t).slice(0, 4)}〕${(index % 300) + 1}号` });
         t = saved;
         plan.events.sort((a, b) => a.at - b.at);
       }
@@ -682,7 +682,7 @@ export function planCase(seed: number, index: number, start: number, horizon: nu
     // Still open at the horizon: the procuratorate's notice went out if it was due to before then.
     if (noticeAt <= horizon && !visible) {
       t = noticeAt;
-      emit('PROCURATORATE_NOTIFIED', { procuratorate: district.procuratorate, noticeRef: `苏环告〔${cstDate(t).slice(0, 4)}〕${int(rng, 1, 300)}号` });
+      emit('PROCURATORATE_NOTIFIED', { procuratorate: district.procuratorate, noticeRef: `苏环告〔${cstDate(t).slice(0, 4)}〕${(index % 300) + 1}号` });
     }
   }
   plan.events.sort((a, b) => a.at - b.at);
