@@ -294,7 +294,7 @@ export function planCase(seed: number, index: number, start: number, horizon: nu
   const harm = harms[Number(weighted(rng, harmWeights))]!;
   const town = pick(rng, district.towns);
   // More leads in recent years: the reform's workload grew.
-  const receivedAt = officeTime(rng, start + (horizon - start - 2 * DAY) * Math.pow(rng(), 0.8));
+  const receivedAt = officeTime(rng, start + (horizon - start - 2 * DAY) * Math.pow(rng(), 0.62));
   const person = chance(rng, 0.12);
   const company = companyName(rng, district.name);
   const parties = person
@@ -348,10 +348,10 @@ export function planCase(seed: number, index: number, start: number, horizon: nu
     emit('COLLECTIVE_REVIEW_RECORDED', { decision, minutesRef: `局务会纪要〔${cstDate(t).slice(0, 4)}〕${int(rng, 1, 60)}号` }, 'reviewer');
   };
   const maybeSuspend = () => {
-    if (!chance(rng, 0.025)) return;
+    if (!chance(rng, 0.035)) return;
     after(1, 10);
     emit('SUSPENDED', { reason: pick(rng, ['等待刑事案件判决结果', '赔偿义务人进入破产程序', '等待上级机关答复']) });
-    after(30, 160);
+    after(60, 300);
     emit('RESUMED', { note: '中止事由消除，恢复办理' });
   };
   const newObligations = (inputs: Record<string, unknown>[]) => {
@@ -428,7 +428,7 @@ export function planCase(seed: number, index: number, start: number, horizon: nu
       major = true;
     }
 
-    after(20, 90);
+    after(30, 120);
     checkpoint();
     maybeSuspend();
     checkpoint();
@@ -443,7 +443,7 @@ export function planCase(seed: number, index: number, start: number, horizon: nu
     const route = major || amountHint === 'large' ? weighted(rng, { formal: 80, documentary: 20 }) : weighted(rng, { simplified: 88, documentary: 12 });
     const amount =
       route === 'simplified' ? yuan(rng, 3_000, 300_000) : route === 'documentary' ? yuan(rng, 5_000, 500_000) : major ? yuan(rng, 1_000_000, 60_000_000) : yuan(rng, 300_000, 8_000_000);
-    after(route === 'formal' ? 60 : 10, route === 'formal' ? 200 : 45);
+    after(route === 'formal' ? 90 : 15, route === 'formal' ? 240 : 60);
     checkpoint();
     const restorability = weighted(rng, { full: 40, partial: 45, none: 15 });
     emit('ASSESSMENT_COMPLETED', {
@@ -687,4 +687,362 @@ export function planCase(seed: number, index: number, start: number, horizon: nu
   }
   plan.events.sort((a, b) => a.at - b.at);
   return plan;
+}
+
+// ----- running the plans through the service -------------------------------------------------
+
+/** The demo's actors. They act through the same service functions as API clients, with the same checks. */
+const actor = (clientId: string, name: string, role: Principal['role'], baseIds: string[] = []): Principal => ({ clientId, name, role, districts: 'all', baseIds });
+const principals: Record<Role | 'admin', Principal> = {
+  admin: actor('demo:admin', '演示数据·管理员', 'admin'),
+  handler: actor('demo:handler', '演示数据·案件经办人', 'handler'),
+  reviewer: actor('demo:reviewer', '演示数据·审核人', 'reviewer'),
+  procuratorate: actor(PROCURATORATE_CLIENT, '演示数据·检察机关', 'procuratorate'),
+};
+
+export const DEMO_START = '2022-01-01';
+
+export interface SeedOptions {
+  cases: number;
+  seed: number;
+  /** The demo's "today" (YYYY-MM-DD, China Standard Time): nothing happens after its start. */
+  now: string;
+  /** Cases advanced at once, each on its own clock. */
+  concurrency: number;
+  progress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface SeedSummary {
+  casesCreated: number;
+  casesResumed: number;
+  casesUnchanged: number;
+  events: number;
+  failures: { caseId: string; type: string; error: string }[];
+  basesCreated: number;
+  projectsCreated: number;
+  allocationsConfirmed: number;
+  projectTransitions: number;
+  deadlinesMissed: number;
+  ms: number;
+}
+
+type CaseWork = { plan: CasePlan; applied: number; exists: boolean };
+
+function appError(err: unknown): string {
+  const e = err as { code?: string; message?: string; details?: unknown };
+  return `${e.code ?? 'error'}: ${e.message ?? String(err)}${e.details ? ` ${JSON.stringify(e.details).slice(0, 300)}` : ''}`;
+}
+
+async function seedBasesAndProjects(ctx: AppContext, clock: ManualClock, horizon: number, summary: SeedSummary): Promise<Principal> {
+  const existingBases = new Map((await BaseModel.find({}, { name: 1 }).lean()).map((b) => [b.name, b._id]));
+  const baseIds: string[] = [];
+  for (const [k, b] of baseSeeds.entries()) {
+    const rng = rngOf(0x5eed + k);
+    // The Taihu Eco-Island base was founded in 2022; the others over the same years.
+    const createdAt = officeTime(rng, cstDayStart(k === 0 ? '2022-03-01' : '2021-10-01') + int(rng, 0, 400) * DAY);
+    let id = existingBases.get(b.name);
+    if (!id) {
+      clock.set(new Date(Math.min(createdAt, horizon)));
+      id = (await createBase(ctx, principals.admin, { name: b.name, district: b.district, place: b.place, location: { lng: b.location[0], lat: b.location[1] }, areaKm2: b.areaKm2, founders: b.founders })).id;
+      summary.basesCreated += 1;
+    }
+    baseIds.push(id);
+  }
+  const manager = actor('demo:base-manager', '演示数据·修复基地管理人', 'baseManager', baseIds);
+  const existingProjects = new Map<string, { _id: string; status: string }>(
+    (await ProjectModel.find({}, { name: 1, baseId: 1, status: 1 }).lean()).map((p) => [`${p.baseId}/${p.name}`, { _id: p._id, status: p.status }]),
+  );
+  for (const [k, b] of baseSeeds.entries()) {
+    for (const [j, p] of b.projects.entries()) {
+      const rng = rngOf(0xb0a5e + k * 31 + j);
+      const createdAt = officeTime(rng, cstDayStart(k === 0 ? '2022-06-01' : '2022-02-01') + int(rng, 0, 700) * DAY);
+      if (createdAt > horizon) continue;
+      const key = `${baseIds[k]}/${p.name}`;
+      let project = existingProjects.get(key);
+      if (!project) {
+        clock.set(new Date(createdAt));
+        const start = cstDate(createdAt + int(rng, 60, 150) * DAY);
+        const end = cstDate(cstDayStart(start) + int(rng, 365, 900) * DAY);
+        const view = await createProject(ctx, manager, baseIds[k]!, {
+          name: p.name,
+          method: p.method,
+          media: p.media,
+          district: b.district,
+          town: p.town,
+          owner: `${b.district}人民政府${p.town.endsWith('街道') ? p.town : `${p.town}人民政府`}`,
+          implementer: pick(rng, ['苏州市生态修复工程有限公司', '江苏绿源环境工程有限公司', '苏州太湖水生态科技有限公司']),
+          budgetFen: p.budgetYuan * 100,
+          minContributionFen: p.minYuan * 100,
+          startDate: start,
+          endDate: end,
+          publicBenefit: `${p.town}生态环境质量改善，惠及周边群众`,
+          acceptanceCriteria: '按批复的实施方案完成建设内容，经第三方评估达到修复目标',
+        });
+        summary.projectsCreated += 1;
+        project = { _id: view.id, status: 'draft' };
+      }
+      if (project.status === 'draft') {
+        const publishedAt = createdAt + int(rng, 3, 20) * DAY;
+        if (publishedAt <= horizon) {
+          clock.set(new Date(publishedAt));
+          await transitionProject(ctx, manager, project._id, 'publish', { at: isoOf(publishedAt) });
+          summary.projectTransitions += 1;
+        }
+      }
+    }
+  }
+  return manager;
+}
+
+async function advanceCase(ctx: AppContext, work: CaseWork, summary: SeedSummary): Promise<void> {
+  const clock = new ManualClock(new Date(work.plan.receivedAt));
+  const local: AppContext = { ...ctx, clock };
+  const { plan } = work;
+  if (!work.exists) {
+    clock.set(new Date(plan.receivedAt + 20 * 60_000));
+    const creator = plan.extra.referredBy ? principals.procuratorate : principals.handler;
+    await createCase(local, creator, parse(registerLeadBody, plan.lead), { _id: plan.id, ...plan.extra });
+    summary.casesCreated += 1;
+  } else if (work.applied < plan.events.length) summary.casesResumed += 1;
+  else summary.casesUnchanged += 1;
+  for (const e of plan.events.slice(work.applied)) {
+    clock.set(new Date(e.at + 3 * 60_000));
+    try {
+      await sendEvent(local, principals[e.role], plan.id, e.body);
+      summary.events += 1;
+    } catch (err) {
+      summary.failures.push({ caseId: plan.id, type: e.body.type, error: appError(err) });
+      return;
+    }
+  }
+}
+
+/** How many of each existing demo case's planned events are already in its history. */
+async function appliedSoFar(seed: number, plans: CasePlan[]): Promise<Map<string, number>> {
+  const prefix = `case_demo${seed}_`;
+  const docs = await CaseModel.find({ _id: { $regex: `^${prefix}` } }, { history: 1 }).lean();
+  const planned = new Map(plans.map((p) => [p.id, p]));
+  const applied = new Map<string, number>();
+  for (const d of docs) {
+    const done = d.history.filter((h) => h.actor.role !== 'system' && h.type !== 'LEAD_REGISTERED').map((h) => h.type);
+    const plan = planned.get(d._id);
+    if (plan && done.some((type, i) => plan.events[i]?.body.type !== type)) {
+      // Not this plan's history (another --now reshaped it): leave the case as it is.
+      applied.set(d._id, Number.MAX_SAFE_INTEGER);
+      continue;
+    }
+    applied.set(d._id, done.length);
+  }
+  return applied;
+}
+
+interface MoneyItem extends MoneyForProjects {
+  caseId: string;
+  district: string;
+  media: string[];
+  allocateAt: number;
+}
+
+async function allocateMoney(ctx: AppContext, clock: ManualClock, plans: CasePlan[], seed: number, horizon: number, manager: Principal, summary: SeedSummary): Promise<void> {
+  const items: MoneyItem[] = [];
+  for (const p of plans) {
+    for (const m of p.money) {
+      const rng = rngOf((Math.imul(seed, 0x27d4eb2d) ^ Math.imul(p.index + 1, 0x165667b1) ^ Number(m.obligationId.slice(1))) >>> 0);
+      // Most money finds a project within months; some escrow waits longer, some still waits.
+      if (!chance(rng, m.kind === 'escrow' ? 0.7 : 0.85)) continue;
+      const allocateAt = officeTime(rng, m.readyAt + int(rng, 20, m.kind === 'escrow' ? 400 : 180) * DAY);
+      if (allocateAt > horizon) continue;
+      items.push({ ...m, caseId: p.id, district: p.district, media: (p.lead.damageMedia as string[]) ?? [], allocateAt });
+    }
+  }
+  items.sort((a, b) => a.allocateAt - b.allocateAt);
+  const done = new Set((await AllocationModel.find({ caseId: { $regex: `^case_demo${seed}_` } }, { caseId: 1, obligationId: 1 }).lean()).map((a) => `${a.caseId}/${a.obligationId}`));
+  let n = 0;
+  for (const item of items) {
+    n += 1;
+    if (n % 20 === 0) summaryProgress(n, items.length);
+    if (done.has(`${item.caseId}/${item.obligationId}`)) continue;
+    const projects = await ProjectModel.find({ status: { $in: ['published', 'funding'] }, gapFen: { $gt: 0 } }, { name: 1, gapFen: 1, minContributionFen: 1, location: 1, media: 1, acceptedDamageTypes: 1, createdAt: 1, history: 1 }).lean();
+    const open = projects.filter((p) => {
+      const published = p.history?.find((h) => h.type === 'PUBLISHED');
+      return published && new Date(published.at).getTime() <= item.allocateAt && (!p.acceptedDamageTypes?.length || p.acceptedDamageTypes.some((m) => item.media.includes(m)));
+    });
+    const near = open.filter((p) => p.location?.district === item.district);
+    const candidates = (near.length ? near : open).sort((a, b) => b.media.filter((m) => item.media.includes(m)).length - a.media.filter((m) => item.media.includes(m)).length || a.gapFen - b.gapFen);
+    const project = candidates.find((p) => Math.min(item.amountFen, p.gapFen) >= (p.minContributionFen ?? 0) || item.amountFen >= p.gapFen);
+    if (!project) continue;
+    clock.set(new Date(item.allocateAt));
+    try {
+      const amountFen = Math.min(item.amountFen, project.gapFen);
+      const proposed = await proposeAllocation(ctx, principals.handler, { caseId: item.caseId, obligationId: item.obligationId, projectId: project._id, amountFen });
+      await acceptAllocation(ctx, principals.handler, proposed.id);
+      clock.set(new Date(item.allocateAt + int(rngOf(item.allocateAt), 1, 10) * DAY));
+      await acceptAllocation(ctx, manager, proposed.id);
+      summary.allocationsConfirmed += 1;
+    } catch (err) {
+      summary.failures.push({ caseId: item.caseId, type: 'ALLOCATION', error: appError(err) });
+    }
+  }
+}
+
+let summaryProgress: (done: number, total: number) => void = () => {};
+
+/** Funded projects start, finish and are accepted, each step when its time has come. */
+async function runProjects(ctx: AppContext, clock: ManualClock, horizon: number, manager: Principal, summary: SeedSummary): Promise<void> {
+  const projects = await ProjectModel.find({ status: { $in: ['funded', 'in_progress', 'completed'] } }, { name: 1, status: 1, history: 1 }).lean();
+  for (const p of projects) {
+    const funded = [...(p.history ?? [])].reverse().find((h) => h.to === 'funded');
+    if (!funded) continue;
+    const rng = rngOf([...p.name].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7));
+    const startAt = officeTime(rng, new Date(funded.at).getTime() + int(rng, 20, 90) * DAY);
+    const completeAt = officeTime(rng, startAt + int(rng, 120, 420) * DAY);
+    const acceptAt = officeTime(rng, completeAt + int(rng, 20, 60) * DAY);
+    const steps: [ProjectAction, number, string][] = [
+      ['start', startAt, 'funded'],
+      ['complete', completeAt, 'in_progress'],
+      ['accept', acceptAt, 'completed'],
+    ];
+    let status = p.status as string;
+    for (const [action, at, from] of steps) {
+      if (status !== from || at > horizon) continue;
+      clock.set(new Date(at));
+      try {
+        const view = await transitionProject(ctx, manager, p._id, action, { at: isoOf(at), ...(action !== 'start' ? { reportRef: `${p.name}${action === 'complete' ? '完工报告' : '验收意见'}` } : {}) });
+        status = view.status;
+        summary.projectTransitions += 1;
+      } catch (err) {
+        summary.failures.push({ caseId: p._id, type: `PROJECT_${action.toUpperCase()}`, error: appError(err) });
+        break;
+      }
+    }
+  }
+}
+
+/** Seeds the demo data into the service's database; see the top of this file. */
+export async function seedDemo(ctx: AppContext, clock: ManualClock, opts: SeedOptions): Promise<SeedSummary> {
+  const started = Date.now();
+  const horizon = cstDayStart(opts.now);
+  const start = cstDayStart(DEMO_START);
+  if (!(horizon > start + 30 * DAY)) throw new Error(`--now must be after ${DEMO_START}`);
+  const summary: SeedSummary = {
+    casesCreated: 0, casesResumed: 0, casesUnchanged: 0, events: 0, failures: [], basesCreated: 0, projectsCreated: 0,
+    allocationsConfirmed: 0, projectTransitions: 0, deadlinesMissed: 0, ms: 0,
+  };
+  const progress = opts.progress ?? (() => {});
+
+  progress('bases and projects', 0, baseSeeds.length);
+  const manager = await seedBasesAndProjects(ctx, clock, horizon, summary);
+  progress('bases and projects', baseSeeds.length, baseSeeds.length);
+
+  const plans = Array.from({ length: opts.cases }, (_, i) => planCase(opts.seed, i, start, horizon));
+  const applied = await appliedSoFar(opts.seed, plans);
+  const work: CaseWork[] = plans.map((plan) => ({ plan, applied: Math.min(applied.get(plan.id) ?? 0, plan.events.length), exists: applied.has(plan.id) }));
+  let next = 0;
+  let finished = 0;
+  progress('cases', 0, work.length);
+  await Promise.all(
+    Array.from({ length: Math.max(1, opts.concurrency) }, async () => {
+      while (next < work.length) {
+        const w = work[next++]!;
+        await advanceCase(ctx, w, summary);
+        finished += 1;
+        progress('cases', finished, work.length);
+      }
+    }),
+  );
+
+  summaryProgress = (done, total) => progress('allocations', done, total);
+  await allocateMoney(ctx, clock, plans, opts.seed, horizon, manager, summary);
+  await runProjects(ctx, clock, horizon, manager, summary);
+
+  // The deadlines that ran out before "today" are marked missed, as the running scheduler would have.
+  clock.set(new Date(horizon));
+  const scheduler = new DeadlineScheduler(ctx);
+  for (let i = 0; i < 1000; i++) {
+    const tick = await scheduler.tick();
+    summary.deadlinesMissed += tick.deadlinesMissed;
+    if (tick.casesClaimed === 0 && tick.caseNumbersAssigned === 0) break;
+  }
+  summary.ms = Date.now() - started;
+  return summary;
+}
+
+// ----- the command ---------------------------------------------------------------------------
+
+const todayCst = () => cstDate(Date.now());
+
+export const seedArgs = z
+  .object({
+    cases: z.coerce.number().int().min(1).max(200_000).default(2_000),
+    seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+    now: z.iso.date().default(todayCst),
+    concurrency: z.coerce.number().int().min(1).max(32).default(4),
+  })
+  .strict();
+
+function parseArgs(argv: string[]): z.infer<typeof seedArgs> {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]!);
+    if (!m) throw new Error(`unexpected argument ${argv[i]}`);
+    raw[m[1]!] = m[2] ?? argv[++i] ?? '';
+  }
+  const parsed = seedArgs.safeParse(raw);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  return parsed.data;
+}
+
+function progressBar(): (phase: string, done: number, total: number) => void {
+  const tty = process.stderr.isTTY;
+  const t0 = Date.now();
+  let lastPhase = '';
+  let lastLine = 0;
+  return (phase, done, total) => {
+    const now = Date.now();
+    if (phase !== lastPhase && lastPhase && tty) process.stderr.write('\n');
+    if (phase !== lastPhase) lastPhase = phase;
+    else if (done < total && now - lastLine < (tty ? 200 : 10_000)) return;
+    lastLine = now;
+    const width = 30;
+    const filled = total ? Math.round((done / total) * width) : width;
+    const elapsed = (now - t0) / 1000;
+    const eta = done > 0 && done < total ? ` ETA ${Math.round(((now - t0) / done) * (total - done) / 1000)}s` : '';
+    const line = `${phase.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${elapsed.toFixed(0)}s${eta}`;
+    process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfig({ ...process.env, SCHEDULER_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const clock = new ManualClock(new Date(cstDayStart(DEMO_START)));
+  console.log(`seed:demo — ${args.cases} cases, seed ${args.seed}, today ${args.now}, into ${config.MONGODB_URI ? 'MONGODB_URI' : `the embedded database in ${config.dataDir}`}`);
+  const svc = await startService({ config, clock, listen: false });
+  try {
+    console.log(`engine: ${svc.ctx.engine.engine} ${svc.ctx.engine.version}`);
+    const summary = await seedDemo(svc.ctx, clock, { ...args, progress: progressBar() });
+    process.stderr.write('\n');
+    const byStage = await CaseModel.aggregate<{ _id: string; n: number }>([{ $match: { _id: { $regex: `^case_demo${args.seed}_` } } }, { $group: { _id: '$stage', n: { $sum: 1 } } }]);
+    console.log(
+      `cases: ${summary.casesCreated} created, ${summary.casesResumed} resumed, ${summary.casesUnchanged} unchanged; ${summary.events} events; ` +
+        `bases ${summary.basesCreated} created, projects ${summary.projectsCreated} created, ${summary.projectTransitions} project steps, ` +
+        `${summary.allocationsConfirmed} allocations confirmed, ${summary.deadlinesMissed} deadlines marked missed; ${(summary.ms / 1000).toFixed(1)} s`,
+    );
+    console.log(`by stage: ${byStage.sort((a, b) => b.n - a.n).map((s) => `${s._id} ${s.n}`).join(', ')}`);
+    if (summary.failures.length) {
+      console.error(`${summary.failures.length} steps were refused (first 10):`);
+      for (const f of summary.failures.slice(0, 10)) console.error(`  ${f.caseId} ${f.type}: ${f.error}`);
+      process.exitCode = 1;
+    }
+    console.log('done: start the service with `npm start`.');
+  } finally {
+    await svc.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
 }

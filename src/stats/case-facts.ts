@@ -39,6 +39,34 @@ export interface CaseFact {
   kpi: KpiFacts;
   /** Open and missed deadlines only: the overdue list's material. */
   deadlines: FactDeadline[];
+  /** Its escrow deposits with the part of each allocated to projects (see escrowDepositsAllocated). */
+  escrow: EscrowDepositAllocated[];
+}
+
+export interface EscrowDepositAllocated {
+  at: number;
+  fen: number;
+  allocatedFen: number;
+}
+
+/**
+ * A case's escrow deposits with the part of each that has been allocated to projects: a case's
+ * allocated escrow money is counted against its oldest deposits first, per obligation.
+ */
+export function escrowDepositsAllocated(deposits: KpiFacts['escrowDeposits'], allocatedFenByObligation: Record<string, number>): EscrowDepositAllocated[] {
+  if (deposits.length === 0) return [];
+  const byObligation = new Map<string, { at: number; fen: number }[]>();
+  for (const d of deposits) byObligation.set(d.obligationId, [...(byObligation.get(d.obligationId) ?? []), { at: d.at, fen: d.fen }]);
+  const out: EscrowDepositAllocated[] = [];
+  for (const [obligationId, list] of byObligation) {
+    let left = allocatedFenByObligation[obligationId] ?? 0;
+    for (const d of [...list].sort((a, b) => a.at - b.at)) {
+      const allocatedFen = Math.min(d.fen, Math.max(0, left));
+      left -= allocatedFen;
+      out.push({ ...d, allocatedFen });
+    }
+  }
+  return out;
 }
 
 /** The fields of a case document the statistics read (snapshot only for documents written before the current KPI fields). */
@@ -129,6 +157,8 @@ export function factOf(doc: FactSource): CaseFact {
   else if (doc.snapshot?.context) kpi = kpiFieldsOf(doc.snapshot.context, deadlinesOf(doc.deadlines ?? []));
   else throw new Error(`case ${doc._id}: KPI fields of another version and no snapshot to recompute them from`);
   const restoration = (doc.restorationFacts ?? null) as { allocatedFenByObligation?: Record<string, number> } | null;
+  const allocatedFenByObligation = { ...(restoration?.allocatedFenByObligation ?? {}) };
+  const facts = kpiFactsOf(kpi);
   return {
     id: doc._id,
     version: doc.version,
@@ -142,10 +172,11 @@ export function factOf(doc: FactSource): CaseFact {
     receivedAt: ms(doc.receivedAt) ?? 0,
     outcome: doc.outcome ?? null,
     restorationStatus: doc.restorationStatus ?? 'none',
-    allocatedFenByObligation: { ...(restoration?.allocatedFenByObligation ?? {}) },
-    kpi: kpiFactsOf(kpi),
+    allocatedFenByObligation,
+    kpi: facts,
     deadlines: (doc.deadlines ?? [])
       .filter((d) => d.status === 'open' || d.status === 'missed')
       .map((d) => ({ id: d.id, rule: d.rule as DeadlineRuleName, dueAt: ms(d.dueAt) ?? 0, status: d.status as 'open' | 'missed' })),
+    escrow: escrowDepositsAllocated(facts.escrowDeposits, allocatedFenByObligation),
   };
 }

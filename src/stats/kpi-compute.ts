@@ -70,7 +70,12 @@ function bump(counts: Counts, key: string, by = 1): void {
   counts[key] = (counts[key] ?? 0) + by;
 }
 
-function quantile(sorted: number[], q: number): number | null {
+/** Ascending numeric sort without a comparator callback (a typed array sorts numbers natively). */
+function sortedNumbers(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+function quantile(sorted: ArrayLike<number>, q: number): number | null {
   if (sorted.length === 0) return null;
   if (q === 0.5) {
     const mid = Math.floor(sorted.length / 2);
@@ -80,8 +85,9 @@ function quantile(sorted: number[], q: number): number | null {
 }
 
 function days(values: number[]): Days {
-  const sorted = [...values].sort((a, b) => a - b);
-  const total = sorted.reduce((s, v) => s + v, 0);
+  const sorted = sortedNumbers(values);
+  let total = 0;
+  for (const v of values) total += v;
   return { ...rate(total, sorted.length), value: quantile(sorted, 0.5), mean: sorted.length ? total / sorted.length : null, p90: quantile(sorted, 0.9) };
 }
 
@@ -105,25 +111,6 @@ const ageingBuckets = [
   { bucket: '5y_plus', labels: { zh: '5年以上（提存物领取权利期限届满）', en: '5 years and more (lapse)' }, maxYears: Infinity },
 ] as const;
 
-/**
- * A case's escrow deposits with the part of each that has been allocated to projects: a case's
- * allocated escrow money is counted against its oldest deposits first, per obligation.
- */
-export function escrowDepositsAllocated(f: CaseFact): { at: number; fen: number; allocatedFen: number }[] {
-  const byObligation = new Map<string, { at: number; fen: number }[]>();
-  for (const d of f.kpi.escrowDeposits) byObligation.set(d.obligationId, [...(byObligation.get(d.obligationId) ?? []), { at: d.at, fen: d.fen }]);
-  const out: { at: number; fen: number; allocatedFen: number }[] = [];
-  for (const [obligationId, deposits] of byObligation) {
-    let left = f.allocatedFenByObligation[obligationId] ?? 0;
-    for (const d of [...deposits].sort((a, b) => a.at - b.at)) {
-      const allocatedFen = Math.min(d.fen, Math.max(0, left));
-      left -= allocatedFen;
-      out.push({ ...d, allocatedFen });
-    }
-  }
-  return out;
-}
-
 export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: number): KpiReport {
   const init = { cohort: 0, num: 0, notStartedByReason: {} as Counts, terminatedBeforeStart: 0, pendingDecision: 0, deemedNotPursued: 0 };
   const closure = { cohort: 0, num: 0, terminatedByReason: {} as Counts, notStartedInPeriod: 0, dismissed: 0, stillOpen: 0 };
@@ -138,11 +125,15 @@ export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: numb
   const closureDays: number[] = [];
   const closureDaysByClass = new Map<CaseClass, number[]>(caseClasses.map((c) => [c, []]));
 
+  const lo = period.fromMs ?? -Infinity;
+  const hi = period.toMs ?? Infinity;
+  const within = (t: number | null) => t !== null && t >= lo && t < hi;
+
   for (const f of facts) {
     const k = f.kpi;
     const suspended = f.stage === 'suspended';
 
-    if (inPeriod(k.damageConfirmedAt, period)) {
+    if (within(k.damageConfirmedAt)) {
       init.cohort += 1;
       if (k.notStarted) bump(init.notStartedByReason, k.notStartedReason ?? 'other');
       else if (k.terminatedBeforeStart) init.terminatedBeforeStart += 1;
@@ -151,9 +142,9 @@ export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: numb
       else init.pendingDecision += 1;
     }
 
-    if (k.notStarted && inPeriod(k.notStartedAt, period)) closure.notStartedInPeriod += 1;
+    if (k.notStarted && within(k.notStartedAt)) closure.notStartedInPeriod += 1;
 
-    const opened = inPeriod(k.claimStartedAt, period);
+    const opened = within(k.claimStartedAt);
     if (opened) {
       closure.cohort += 1;
       if (k.terminated) bump(closure.terminatedByReason, k.terminationReason ?? 'other');
@@ -169,13 +160,16 @@ export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: numb
           bump(restoration.byStatus, f.restorationStatus);
           if (f.restorationStatus === 'restored') restoration.num += 1;
         }
-        if (escrowDepositsAllocated(f).some((d) => d.allocatedFen < d.fen)) restoration.escrowUnallocated += 1;
+        if (f.escrow.some((d) => d.allocatedFen < d.fen)) restoration.escrowUnallocated += 1;
       }
 
       const v = deadlineVerdict(k.procuratorateNoticeDeadline, k.procuratorateNoticeDueAt, suspended, now);
       if (v) {
         notice.cohort += 1;
-        notice[v === 'on_time' ? 'onTime' : v] += 1;
+        if (v === 'on_time') notice.onTime += 1;
+        else if (v === 'late') notice.late += 1;
+        else if (v === 'pending') notice.pending += 1;
+        else notice.cancelled += 1;
       }
 
       money.due += k.moneyDueFen;
@@ -188,15 +182,18 @@ export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: numb
       money.thirdPaid += k.thirdPartyPaidFen;
     }
 
-    if (inPeriod(f.receivedAt, period)) {
+    if (within(f.receivedAt)) {
       const v = deadlineVerdict(k.verificationDeadline, k.verificationDueAt, suspended, now);
       if (v) {
         verification.cohort += 1;
-        verification[v === 'on_time' ? 'onTime' : v] += 1;
+        if (v === 'on_time') verification.onTime += 1;
+        else if (v === 'late') verification.late += 1;
+        else if (v === 'pending') verification.pending += 1;
+        else verification.cancelled += 1;
       }
     }
 
-    if (inPeriod(k.consultationNoticeServedAt, period)) {
+    if (within(k.consultationNoticeServedAt)) {
       consultation.cohort += 1;
       if (k.consultationRounds > 1) consultation.reconsulted += 1;
       if (k.consultationOutcome === 'agreed') consultation.agreed += 1;
@@ -205,15 +202,21 @@ export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: numb
       else consultation.ongoing += 1;
     }
 
-    if (inPeriod(k.agreedAt, period) && k.daysToAgreement !== null) agreementDays.push(k.daysToAgreement);
+    if (within(k.agreedAt) && k.daysToAgreement !== null) agreementDays.push(k.daysToAgreement);
 
-    if (k.judicialStatus && inPeriod(k.agreementSignedAt, period)) {
+    if (k.judicialStatus && within(k.agreementSignedAt)) {
       judicial.cohort += 1;
-      judicial[k.judicialStatus] += 1;
+      switch (k.judicialStatus) {
+        case 'confirmed': judicial.confirmed += 1; break;
+        case 'rejected': judicial.rejected += 1; break;
+        case 'waived': judicial.waived += 1; break;
+        case 'applied': judicial.applied += 1; break;
+        default: judicial.pending += 1;
+      }
     }
 
-    for (const d of escrowDepositsAllocated(f)) {
-      if (!inPeriod(d.at, period)) continue;
+    for (const d of f.escrow) {
+      if (!within(d.at)) continue;
       escrow.deposited += d.fen;
       escrow.allocated += d.allocatedFen;
       const unallocated = d.fen - d.allocatedFen;
@@ -225,7 +228,7 @@ export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: numb
       }
     }
 
-    if ((k.completed || k.dismissed) && inPeriod(k.closedAt, period)) {
+    if ((k.completed || k.dismissed) && within(k.closedAt)) {
       const d = daysBetween(f.receivedAt, k.closedAt!);
       closureDays.push(d);
       closureDaysByClass.get(k.caseClass)?.push(d);
@@ -234,7 +237,7 @@ export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: numb
 
   const byClass = Object.fromEntries(
     caseClasses.map((c) => {
-      const sorted = [...closureDaysByClass.get(c)!].sort((a, b) => a - b);
+      const sorted = sortedNumbers(closureDaysByClass.get(c)!);
       return [c, { median: quantile(sorted, 0.5), count: sorted.length }];
     }),
   ) as Record<CaseClass, { median: number | null; count: number }>;
@@ -327,7 +330,8 @@ export function overdueDeadlines(f: CaseFact, now: number) {
 }
 
 export function isOverdue(f: CaseFact, now: number): boolean {
-  return overdueDeadlines(f, now).length > 0;
+  for (const d of f.deadlines) if (d.status === 'missed' || (d.dueAt < now && f.stage !== 'suspended')) return true;
+  return false;
 }
 
 export function groupKeyOf(f: CaseFact, dim: GroupDimension): string {

@@ -51,6 +51,11 @@ async function openEvent(page: Page, type: string): Promise<Locator> {
   await page.locator(`[data-event="${type}"]`).click();
   const d = dialog(page);
   await d.waitFor();
+  // The dialog puts the keyboard in its first field once it has opened.
+  await page.waitForFunction(() => {
+    const doc = (globalThis as unknown as { document: { activeElement: { closest(selector: string): unknown } | null } }).document;
+    return !!doc.activeElement?.closest('[data-testid=event-form]');
+  });
   return d;
 }
 
@@ -156,7 +161,9 @@ describe('the web console, in Chinese, in a real browser', () => {
   it('registers a lead with the form', async () => {
     await page.getByRole('button', { name: '登记线索' }).first().click();
     await page.waitForURL(/\/cases\/new$/);
-    // The title has the focus: type it, then the rest.
+    // The title has the focus when the form appears: type it, then the rest.
+    await page.getByLabel('案件名称').waitFor();
+    await expect(page.evaluate('document.activeElement && document.activeElement.id')).resolves.toBe('lead_title');
     await page.keyboard.type(title);
     await choose(page, page, '线索来源', '信访举报');
     await pickDate(page, '受理日期', cstDate(-40));
@@ -201,7 +208,7 @@ describe('the web console, in Chinese, in a real browser', () => {
     await page.keyboard.type('苏州市吴中区人民检察院');
     await page.keyboard.press('Enter');
     await d.waitFor({ state: 'detached' });
-    await page.getByText('已按期办结').first().waitFor();
+    await notice.getByText('已办结').waitFor();
 
     d = await openEvent(page, 'INVESTIGATION_CONCLUDED');
     await choose(page, d, '调查结论', '转入鉴定评估');

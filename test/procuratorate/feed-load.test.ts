@@ -57,10 +57,9 @@ function planOf(index: number): Plan {
     { type: 'MARKED_MAJOR', basis: 'designated' },
     { type: 'SUSPENDED', reason: '等待刑事判决' },
     { type: 'RESUMED', note: '刑事判决已生效' },
-    { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true },
   ];
   // Notified at different points after the claim started: the earlier history is replayed then.
-  if (notified) steps.splice(4 + (index % 5), 0, { type: 'PROCURATORATE_NOTIFIED', procuratorate: district === DISTRICT_A ? PROCURATORATE_A : PROCURATORATE_B });
+  if (notified) steps.splice(4 + (index % 4), 0, { type: 'PROCURATORATE_NOTIFIED', procuratorate: district === DISTRICT_A ? PROCURATORATE_A : PROCURATORATE_B });
   return { index, district, referred: index % 10 === 0, notified, steps, version: 0, step: 0 };
 }
 
@@ -139,7 +138,7 @@ describe('the change feed under load', () => {
       for (let i = 0; !failed; i++) {
         const quiet = !writing;
         if (quiet) await settleFeed(svc);
-        const res = await procA.get(`/procuratorate/changes?limit=${limits[i % limits.length]}&waitMs=${quiet ? 0 : 100}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+        const res = await procA.get(`/procuratorate/changes?limit=${limits[i % limits.length]}&waitMs=${quiet ? 0 : 250}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
         if (res.status !== 200) throw new Error(`changes → ${res.status} ${JSON.stringify(res.body)}`);
         const page = res.body as FeedReply;
         stats.pages += 1;
@@ -166,6 +165,7 @@ describe('the change feed under load', () => {
     const writers = await Promise.allSettled(Array.from({ length: WRITERS }, (_, w) => guard(writer(w))));
     writing = false;
     const rest = await Promise.allSettled([schedulerDone, readerDone]);
+    clearInterval(progress);
     const failure = [...writers, ...rest].find((r) => r.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
     const seconds = (Date.now() - began) / 1000;

@@ -1,0 +1,32 @@
+import { systemClock } from '../../src/clock';
+import { startTestService, type TestService } from '../support/service';
+import { as, leadBody, newClient, send } from '../support/api';
+import { launchChromium, newSession } from './support/browser';
+
+let svc: TestService;
+it('debug', async () => {
+  svc = await startTestService({ listen: true, clock: systemClock });
+  const token = (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token;
+  const h = as(svc.app, token);
+  const id = (await h.post('/cases', leadBody()).expect(201)).body.id;
+  await send(h, id, { type: 'SCREENED', outcome: 'verify' });
+  await send(h, id, { type: 'DAMAGE_CONFIRMED', findings: 'x' });
+  const browser = await launchChromium();
+  const { page, console: log } = await newSession(browser);
+  await page.goto(`http://127.0.0.1:${svc.port}/login`);
+  await page.getByLabel('访问令牌').fill(token);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('whoami').waitFor();
+  await page.goto(`http://127.0.0.1:${svc.port}/cases/${id}`);
+  await page.locator('[data-event="CLAIM_STARTED"]').click();
+  await page.getByTestId('event-form').waitFor();
+  await page.waitForTimeout(1000);
+  console.log('active', await page.evaluate('document.activeElement.outerHTML.slice(0,300)'));
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500);
+  console.log('after', await page.evaluate('document.activeElement.outerHTML.slice(0,300)'), await page.getByTestId('event-form').count());
+  console.log(log.errors);
+  await page.screenshot({ path: '/tmp/debug.png' });
+  await browser.close();
+  await svc.stop();
+});

@@ -1,0 +1,131 @@
+import mongoose from 'mongoose';
+
+/**
+ * Records every write the MongoDB driver performs in this process (the service under test runs in
+ * it), with how many documents it affected. Hashing the whole database costs ~70 ms on the
+ * embedded FerretDB engine (it decodes whole documents, histories included), far too slow to run
+ * before and after each of 10,000 requests; this journal tells, for free, which collections a
+ * request may have changed, so only those are re-hashed (see DigestTracker). A periodic full
+ * digest checks that no write escaped the journal.
+ */
+
+export interface JournalEntry {
+  seq: number;
+  collection: string;
+  op: string;
+  /** Documents inserted, matched-and-modified, upserted or deleted (-1: unknown, treat as a write). */
+  affected: number;
+}
+
+const writeMethods = [
+  'insertOne',
+  'insertMany',
+  'bulkWrite',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'rename',
+  'drop',
+  'createIndex',
+  'createIndexes',
+  'dropIndex',
+  'dropIndexes',
+] as const;
+
+function affectedBy(op: string, result: unknown): number {
+  if (result === null || result === undefined) return op.startsWith('findOneAnd') ? 0 : -1;
+  const r = result as Record<string, unknown>;
+  if (op.startsWith('findOneAnd')) {
+    const meta = r.lastErrorObject as { n?: number } | undefined;
+    if (meta && typeof meta.n === 'number') return meta.n;
+    return 'value' in r ? (r.value ? 1 : 0) : 1;
+  }
+  const num = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : 0);
+  if (op === 'insertOne') return r.acknowledged === false ? -1 : 1;
+  if (op === 'insertMany' || op === 'bulkWrite') {
+    const n = num('insertedCount') + num('modifiedCount') + num('upsertedCount') + num('deletedCount');
+    return n;
+  }
+  if (op.startsWith('update') || op === 'replaceOne') return num('modifiedCount') + num('upsertedCount');
+  if (op.startsWith('delete')) return num('deletedCount');
+  return -1;
+}
+
+export class WriteJournal {
+  entries: JournalEntry[] = [];
+  inFlight = 0;
+  private seq = 0;
+  private restore: (() => void) | null = null;
+
+  install(): void {
+    if (this.restore) return;
+    const proto = (mongoose.mongo.Collection as unknown as { prototype: Record<string, unknown> }).prototype;
+    const originals = new Map<string, unknown>();
+    for (const method of writeMethods) {
+      const original = proto[method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+      if (typeof original !== 'function') continue;
+      originals.set(method, original);
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      const journal = this;
+      proto[method] = async function patched(this: { collectionName: string }, ...args: unknown[]) {
+        journal.inFlight += 1;
+        try {
+          const result = await original.apply(this, args);
+          journal.record(this.collectionName, method, affectedBy(method, result));
+          return result;
+        } catch (err) {
+          // A failed write (a duplicate key, say) changed nothing; still note the attempt.
+          journal.record(this.collectionName, `${method}!`, 0);
+          throw err;
+        } finally {
+          journal.inFlight -= 1;
+        }
+      };
+    }
+    this.restore = () => {
+      for (const [method, original] of originals) proto[method] = original;
+    };
+  }
+
+  uninstall(): void {
+    this.restore?.();
+    this.restore = null;
+  }
+
+  private record(collection: string, op: string, affected: number): void {
+    this.entries.push({ seq: ++this.seq, collection, op, affected });
+    if (this.entries.length > 100_000) this.entries.splice(0, 50_000);
+  }
+
+  get mark(): number {
+    return this.seq;
+  }
+
+  since(mark: number): JournalEntry[] {
+    return this.entries.filter((e) => e.seq > mark);
+  }
+
+  /** Collections with a write that affected (or may have affected) a document since the mark. */
+  touchedSince(mark: number): Set<string> {
+    return new Set(this.since(mark).filter((e) => e.affected !== 0).map((e) => e.collection));
+  }
+
+  /** Waits until no write is running and none has started for `quietMs`. */
+  async settle(quietMs = 40, maxMs = 5_000): Promise<void> {
+    const until = Date.now() + maxMs;
+    let last = this.seq;
+    let quietSince = Date.now();
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 5));
+      if (this.inFlight > 0 || this.seq !== last) {
+        last = this.seq;
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= quietMs) return;
+    }
+  }
+}
