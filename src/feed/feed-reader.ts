@@ -1,8 +1,8 @@
+import { CaseModel, type CaseDocument, type HistoryEntry } from '../../models/case';
 import { ChangeModel, type ChangeDocument } from '../../models/feed';
 import type { QueryFilter } from 'mongoose';
 import type { AppContext } from '../context';
-import { loadCaseHistory } from '../cases/case-repository';
-import type { CaseScope } from '../cases/case-scope';
+import { inScope, type CaseScope } from '../cases/case-scope';
 import { ChangeSignal } from './change-signal';
 import { encodeFeedCursor, type FeedPosition } from './feed-cursor';
 import { FeedResolver } from './feed-resolver';
@@ -67,6 +67,16 @@ function scopeOfChanges(scope: CaseScope): QueryFilter<ChangeDocument> {
   };
 }
 
+/**
+ * A case's history for a replay, or null when the case is outside the scope. Read by `_id` alone
+ * and checked with `inScope`: FerretDB v1 uses its _id lookup only for a filter that holds nothing
+ * but `_id` (any other condition scans the collection), and the result is the same on both engines.
+ */
+async function historyInScope(scope: CaseScope, caseId: string): Promise<HistoryEntry[] | null> {
+  const doc = await CaseModel.findOne({ _id: caseId }, { history: 1, district: 1, procuratorateVisible: 1 }).lean<Pick<CaseDocument, 'history' | 'district' | 'procuratorateVisible'>>();
+  return doc && inScope(scope, doc) ? doc.history : null;
+}
+
 type ChangeRecord = Required<Pick<ChangeDocument, 'caseId' | 'seq' | 'type' | 'at' | 'state'>> & Pick<ChangeDocument, '_id' | 'becameVisible'>;
 
 export async function readFeedPage(resolver: FeedResolver, scope: CaseScope, after: FeedPosition, limit: number): Promise<FeedPage> {
@@ -78,8 +88,8 @@ export async function readFeedPage(resolver: FeedResolver, scope: CaseScope, aft
   /** Emits `rec` (its replay from `fromSeq` first); false when the page filled up before its end. */
   const emit = async (rec: ChangeRecord, fromSeq: number): Promise<boolean> => {
     if (fromSeq < rec.seq) {
-      const doc = await loadCaseHistory(scope, rec.caseId);
-      const earlier = (doc?.history ?? []).filter((e) => e.seq >= fromSeq && e.seq < rec.seq).sort((a, b) => a.seq - b.seq);
+      const history = await historyInScope(scope, rec.caseId);
+      const earlier = (history ?? []).filter((e) => e.seq >= fromSeq && e.seq < rec.seq).sort((a, b) => a.seq - b.seq);
       for (const e of earlier) {
         if (items.length >= limit) return false;
         items.push({ cursor: encodeFeedCursor({ ticket: rec._id, seq: e.seq }), caseId: rec.caseId, seq: e.seq, type: e.type, at: new Date(e.at).toISOString(), state: e.to });

@@ -88,11 +88,23 @@ function noticeDeadlineOf(deadlines: readonly DeadlineRecord[] | undefined): Not
 
 type LateKind = (typeof lateNoticeKinds)[number];
 
-/** Whether the procuratorate was not notified in time, and how. Extensions (DEADLINE_EXTENDED) move the due time lawfully. */
-export function lateNoticeKind(d: NoticeDeadline, now: Date): LateKind | null {
+/** When a suspended case was suspended: its deadlines' clocks stand still from then on (中止期间不计入期限). */
+function suspendedSince(doc: Pick<CaseRecord, 'stage' | 'snapshot'>): Date | null {
+  if (doc.stage !== 'suspended') return null;
+  const at = (doc.snapshot as { context?: { suspension?: { at?: string } } } | null)?.context?.suspension?.at;
+  return at ? new Date(at) : null;
+}
+
+/**
+ * Whether the procuratorate was not notified in time, and how. Extensions (DEADLINE_EXTENDED) move
+ * the due time lawfully; while a case is suspended its open deadline is late only if it already
+ * was when the case was suspended (resuming moves the due time by the time suspended).
+ */
+export function lateNoticeKind(d: NoticeDeadline, now: Date, suspendedAt: Date | null = null): LateKind | null {
   const due = new Date(d.dueAt).getTime();
   const settled = d.settledAt ? new Date(d.settledAt).getTime() : null;
-  if (d.status === 'missed' || (d.status === 'open' && due < now.getTime())) return 'overdue';
+  const clock = suspendedAt && d.status === 'open' ? Math.min(suspendedAt.getTime(), now.getTime()) : now.getTime();
+  if (d.status === 'missed' || (d.status === 'open' && due < clock)) return 'overdue';
   if (d.status === 'met' && (d.metLate || (settled !== null && settled > due))) return 'notified_late';
   if (d.status === 'cancelled' && settled !== null && settled > due) return 'never_notified';
   return null;
@@ -100,10 +112,10 @@ export function lateNoticeKind(d: NoticeDeadline, now: Date): LateKind | null {
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-function noticeSummary(deadlines: readonly DeadlineRecord[] | undefined, now: Date) {
-  const d = noticeDeadlineOf(deadlines);
+function noticeSummary(doc: Pick<CaseRecord, 'deadlines' | 'stage' | 'snapshot'>, now: Date) {
+  const d = noticeDeadlineOf(doc.deadlines);
   if (!d) return null;
-  const kind = lateNoticeKind(d, now);
+  const kind = lateNoticeKind(d, now, suspendedSince(doc));
   return { dueAt: iso(d.dueAt)!, status: d.status, overdue: kind === 'overdue', settledAt: iso(d.settledAt), late: kind !== null };
 }
 
@@ -113,9 +125,9 @@ export async function listProcuratorateCases(ctx: AppContext, principal: Princip
   const scope = caseScopeOf(caller);
   const page = await listCases(ctx, caller, query, scope);
   const ids = page.items.map((c) => c.id);
-  const docs = ids.length ? await findCases(scope, { _id: { $in: ids } }, { sort: { _id: 1 }, limit: ids.length, projection: { deadlines: 1 } }) : [];
+  const docs = ids.length ? await findCases(scope, { _id: { $in: ids } }, { sort: { _id: 1 }, limit: ids.length, projection: { deadlines: 1, stage: 1, snapshot: 1 } }) : [];
   const now = ctx.clock.now();
-  const notices = new Map(docs.map((d) => [d._id, noticeSummary(d.deadlines, now)]));
+  const notices = new Map(docs.map((d) => [d._id, noticeSummary(d, now)]));
   return { ...page, items: page.items.map((c) => ({ ...c, procuratorateNotice: notices.get(c.id) ?? null })) };
 }
 
@@ -157,7 +169,7 @@ export async function listLateNotices(ctx: AppContext, principal: Principal | un
   const scope = caseScopeOf(caller);
   const now = ctx.clock.now();
   const narrow = { 'deadlines.rule': NOTICE_RULE, 'deadlines.dueAt': { $lt: now }, ...(q.district ? { district: q.district } : {}) };
-  const projection = { history: 0, snapshot: 0, partyKeys: 0, restorationFacts: 0 } as const;
+  const projection = { history: 0, partyKeys: 0, restorationFacts: 0, kpi: 0 } as const;
 
   const found: { doc: CaseRecord; item: ReturnType<typeof lateNoticeItem> }[] = [];
   let cursor = decodeCursor(q.cursor);
@@ -191,10 +203,12 @@ export async function listLateNotices(ctx: AppContext, principal: Principal | un
 function lateNoticeItem(doc: CaseRecord, now: Date) {
   const d = noticeDeadlineOf(doc.deadlines);
   if (!d) return null;
-  const kind = lateNoticeKind(d, now);
+  const suspendedAt = suspendedSince(doc);
+  const kind = lateNoticeKind(d, now, suspendedAt);
   if (!kind) return null;
   const due = new Date(d.dueAt).getTime();
-  const until = kind === 'overdue' ? now.getTime() : new Date(d.settledAt!).getTime();
+  const lateUntil =
+    kind !== 'overdue' ? new Date(d.settledAt!).getTime() : suspendedAt && d.status === 'open' ? Math.min(suspendedAt.getTime(), now.getTime()) : now.getTime();
   return {
     caseId: doc._id,
     caseNo: doc.caseNo ?? null,
@@ -205,6 +219,6 @@ function lateNoticeItem(doc: CaseRecord, now: Date) {
     dueAt: iso(d.dueAt)!,
     kind,
     notifiedAt: kind === 'notified_late' ? iso(d.settledAt) : null,
-    daysLate: Math.max(1, Math.ceil((until - due) / DAY_MS)),
+    daysLate: Math.max(1, Math.ceil((lateUntil - due) / DAY_MS)),
   };
 }

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { CaseModel } from '../../models/case';
 import type { AppContext } from '../context';
+import { AppError } from '../http/errors';
 import { factOf, factProjection, hasCurrentKpi, type CaseFact, type FactSource } from './case-facts';
+import { FactTable } from './fact-table';
 
 /**
  * The statistics' read model: every case's KPI facts, held in memory and computed from there.
@@ -27,13 +29,20 @@ import { factOf, factProjection, hasCurrentKpi, type CaseFact, type FactSource }
 
 export interface FactIndexOptions {
   resyncEveryMs: number;
+  /**
+   * Where a full load reads the cases from: by default every case document of the database through
+   * one aggregation ($project of the fields in factProjection). The benchmark gives its own.
+   */
+  source?: () => AsyncIterable<FactSource>;
   /** Cases read per cursor batch during a full load. */
   batchSize: number;
+  /** How long a report waits for the first load before answering 503 (a large database on a slow engine takes minutes). */
+  firstLoadWaitMs: number;
   /** Called after each full load with the count and duration (benchmarks, logs). */
   onLoaded?: (info: { cases: number; ms: number }) => void;
 }
 
-export const defaultFactIndexOptions: FactIndexOptions = { resyncEveryMs: 5 * 60_000, batchSize: 2_000 };
+export const defaultFactIndexOptions: FactIndexOptions = { resyncEveryMs: 5 * 60_000, batchSize: 2_000, firstLoadWaitMs: 20_000 };
 
 interface Entry {
   fact: CaseFact;
@@ -43,6 +52,8 @@ interface Entry {
 
 export class CaseFactIndex {
   private entries = new Map<string, Entry>();
+  /** The same facts by column, what reports read (see fact-table.ts); rows are updated in place. */
+  private current = new FactTable();
   private loaded: Promise<void> | null = null;
   private loading: Promise<void> | null = null;
   private readonly dirty = new Set<string>();
@@ -50,6 +61,8 @@ export class CaseFactIndex {
   private timer: NodeJS.Timeout | null = null;
   private lastLoadMs = 0;
   private stopped = false;
+  /** Cases read so far by the running full load. */
+  private reading = 0;
   /** When the last full load finished (business clock), for the replies' `asOf`. */
   lastLoadedAt: Date | null = null;
 
@@ -63,11 +76,20 @@ export class CaseFactIndex {
   }
 
   /** Every case's facts, current with this process's committed changes. The first call loads them all. */
-  async facts(): Promise<Iterable<CaseFact>> {
+  async table(): Promise<FactTable> {
     this.loaded ??= this.load();
-    await this.loaded;
+    if (!this.lastLoadedAt) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<'waited'>((resolve) => {
+        timer = setTimeout(() => resolve('waited'), this.options.firstLoadWaitMs);
+      });
+      const outcome = await Promise.race([this.loaded, waited]).finally(() => clearTimeout(timer));
+      if (outcome === 'waited') {
+        throw new AppError(503, 'statistics_loading', `The statistics are still reading the cases (${this.reading.toLocaleString('en')} so far); try again shortly.`, { casesRead: this.reading }, { 'Retry-After': '30' });
+      }
+    }
     await this.flush();
-    return { [Symbol.iterator]: () => [...this.entries.values()].map((e) => e.fact)[Symbol.iterator]() };
+    return this.current;
   }
 
   get size(): number {
@@ -113,10 +135,10 @@ export class CaseFactIndex {
     const started = performance.now();
     const next = new Map<string, Entry>();
     const outdated: string[] = [];
-    const cursor = CaseModel.aggregate<FactSource>([{ $project: factProjection }])
-      .option({ batchSize: this.options.batchSize })
-      .cursor({ batchSize: this.options.batchSize });
-    for await (const doc of cursor) {
+    const source = this.options.source?.() ?? CaseModel.aggregate<FactSource>([{ $project: factProjection }]).cursor({ batchSize: this.options.batchSize });
+    this.reading = 0;
+    for await (const doc of source) {
+      this.reading += 1;
       if (!hasCurrentKpi(doc)) {
         outdated.push(doc._id);
         continue;
@@ -132,7 +154,10 @@ export class CaseFactIndex {
       const loaded = next.get(id);
       if (!loaded || entry.readAt > started) next.set(id, entry);
     }
+    // Built before the swap, so no report waits for it.
+    const table = new FactTable(Array.from(next.values(), (e) => e.fact));
     this.entries = next;
+    this.current = table;
     this.lastLoadMs = performance.now() - started;
     this.lastLoadedAt = this.ctx.clock.now();
     this.options.onLoaded?.({ cases: next.size, ms: this.lastLoadMs });
@@ -173,7 +198,10 @@ export class CaseFactIndex {
         this.dirty.delete(id);
         const readAt = performance.now();
         const fact = await this.read(id);
-        if (fact) this.entries.set(id, { fact, readAt });
+        if (fact) {
+          this.entries.set(id, { fact, readAt });
+          this.current.set(fact);
+        }
       }
     })().finally(() => {
       this.flushing = null;

@@ -1,11 +1,11 @@
 import type { CaseFact } from './case-facts';
 import { caseClasses, type CaseClass } from './kpi-fields';
-import type { GroupDimension, KpiKey } from './kpi-definitions';
+import type { KpiKey } from './kpi-definitions';
+import { CONSULTATION, DEADLINE, FLAG, JUDICIAL, type FactTable } from './fact-table';
 
 /**
- * The KPIs as pure functions of the cases' facts, a period and the time of the report: every
- * definition of kpi-definitions.ts in code. No I/O: the service hands in the facts of the cases
- * the caller may see.
+ * The KPIs as pure functions of the cases' facts (a FactTable and the rows the caller may see),
+ * a period and the time of the report: every definition of kpi-definitions.ts in code. No I/O.
  */
 
 export interface Period {
@@ -58,7 +58,7 @@ const DAY = 86_400_000;
 const YEAR = 365.25 * DAY;
 
 export function inPeriod(t: number | null, p: Period): boolean {
-  if (t === null) return false;
+  if (t === null || Number.isNaN(t)) return false;
   return (p.fromMs === null || t >= p.fromMs) && (p.toMs === null || t < p.toMs);
 }
 
@@ -96,12 +96,48 @@ export function daysBetween(from: number, to: number): number {
   return Math.max(0, Math.round((to - from) / DAY));
 }
 
-type DeadlineVerdict = 'on_time' | 'late' | 'pending' | 'cancelled';
+const VERDICT = { pending: 0, onTime: 1, late: 2, cancelled: 3, none: 4 } as const;
 
-function deadlineVerdict(outcome: string | null, dueAt: number | null, suspended: boolean, now: number): DeadlineVerdict | null {
-  if (outcome === null) return null;
-  if (outcome === 'open') return !suspended && dueAt !== null && dueAt < now ? 'late' : 'pending';
-  return outcome as DeadlineVerdict;
+// Module-local copies: an imported binding may compile to a getter call on every use in the loops below.
+const F_STARTED = FLAG.claimStarted;
+const F_NOT_STARTED = FLAG.notStarted;
+const F_TERMINATED_BEFORE_START = FLAG.terminatedBeforeStart;
+const F_DEEMED = FLAG.deemedNotPursued;
+const F_TERMINATED = FLAG.terminated;
+const F_CLOSED = FLAG.completed | FLAG.dismissed;
+const F_DISMISSED = FLAG.dismissed;
+const F_DUTY = FLAG.hasRestorationDuty;
+const F_SUSPENDED = FLAG.suspended;
+const F_RESTORED = FLAG.restored;
+const F_ESCROW = FLAG.escrow;
+const F_LIVE = FLAG.liveDeadlines;
+const D_ON_TIME = DEADLINE.on_time;
+const D_LATE = DEADLINE.late;
+const D_CANCELLED = DEADLINE.cancelled;
+const D_OPEN = DEADLINE.open;
+const C_AGREED = CONSULTATION.agreed;
+const C_FAILED = CONSULTATION.failed;
+const J_NONE = JUDICIAL.none;
+const J_CONFIRMED = JUDICIAL.confirmed;
+const J_REJECTED = JUDICIAL.rejected;
+const J_WAIVED = JUDICIAL.waived;
+const J_PENDING = JUDICIAL.pending;
+const J_APPLIED = JUDICIAL.applied;
+
+/** How a deadline KPI counts one case: an open deadline is late once past due, unless the case is suspended (its clock stopped). */
+function verdict(code: number, dueAt: number, suspended: boolean, now: number): number {
+  switch (code) {
+    case D_ON_TIME:
+      return VERDICT.onTime;
+    case D_LATE:
+      return VERDICT.late;
+    case D_CANCELLED:
+      return VERDICT.cancelled;
+    case D_OPEN:
+      return !suspended && dueAt < now ? VERDICT.late : VERDICT.pending;
+    default:
+      return VERDICT.none;
+  }
 }
 
 const ageingBuckets = [
@@ -111,216 +147,238 @@ const ageingBuckets = [
   { bucket: '5y_plus', labels: { zh: '5年以上（提存物领取权利期限届满）', en: '5 years and more (lapse)' }, maxYears: Infinity },
 ] as const;
 
-export function computeKpis(facts: Iterable<CaseFact>, period: Period, now: number): KpiReport {
-  const init = { cohort: 0, num: 0, notStartedByReason: {} as Counts, terminatedBeforeStart: 0, pendingDecision: 0, deemedNotPursued: 0 };
-  const closure = { cohort: 0, num: 0, terminatedByReason: {} as Counts, notStartedInPeriod: 0, dismissed: 0, stillOpen: 0 };
-  const restoration = { cohort: 0, num: 0, terminatedWithDuty: 0, byStatus: {} as Counts, escrowUnallocated: 0 };
-  const verification = { cohort: 0, onTime: 0, late: 0, pending: 0, cancelled: 0 };
-  const notice = { cohort: 0, onTime: 0, late: 0, pending: 0, cancelled: 0 };
-  const consultation = { cohort: 0, agreed: 0, failed: 0, ongoing: 0, terminated: 0, reconsulted: 0 };
-  const agreementDays: number[] = [];
-  const judicial = { cohort: 0, confirmed: 0, rejected: 0, waived: 0, pending: 0, applied: 0 };
-  const money = { due: 0, paid: 0, treasuryDue: 0, treasuryPaid: 0, escrowDue: 0, escrowPaid: 0, thirdDue: 0, thirdPaid: 0 };
-  const escrow = { deposited: 0, allocated: 0, ageing: ageingBuckets.map((b) => ({ bucket: b.bucket, labels: b.labels, unallocatedFen: 0, deposits: 0 })) };
-  const closureDays: number[] = [];
-  const closureDaysByClass = new Map<CaseClass, number[]>(caseClasses.map((c) => [c, []]));
+/** All rows of a table (every case it holds). */
+export function allRows(table: FactTable): Int32Array {
+  return table.select(null, false);
+}
 
+export function computeKpis(table: FactTable, rows: Int32Array, period: Period, now: number): KpiReport {
   const lo = period.fromMs ?? -Infinity;
   const hi = period.toMs ?? Infinity;
-  const within = (t: number | null) => t !== null && t >= lo && t < hi;
+  // NaN (no date) fails both comparisons.
+  const within = (t: number) => t >= lo && t < hi;
+  const { date, money: m, code, small, flags } = table;
+  // Every column in a local: the loop below then reads typed arrays only.
+  const receivedAt = date.receivedAt, damageConfirmedAt = date.damageConfirmedAt, claimStartedAt = date.claimStartedAt;
+  const notStartedAt = date.notStartedAt, closedAt = date.closedAt, servedAt = date.servedAt, agreedAt = date.agreedAt;
+  const signedAt = date.signedAt, verificationDueAt = date.verificationDueAt, noticeDueAt = date.noticeDueAt;
+  const moneyDue = m.moneyDue, moneyPaid = m.moneyPaid, treasuryDueCol = m.treasuryDue, treasuryPaidCol = m.treasuryPaid;
+  const escrowDueCol = m.escrowDue, escrowPaidCol = m.escrowPaid, thirdDueCol = m.thirdPartyDue, thirdPaidCol = m.thirdPartyPaid;
+  const notStartedReasonCol = code.notStartedReason, terminationReasonCol = code.terminationReason, restorationStatusCol = code.restorationStatus;
+  const noticeCol = small.notice, verificationCol = small.verification, roundsCol = small.rounds, consultationCol = small.consultation;
+  const judicialCol = small.judicial, caseClassCol = small.caseClass, daysToAgreementCol = table.daysToAgreement;
+  const reasons = table.dict.notStartedReason.values;
+  const terminationReasons = table.dict.terminationReason.values;
+  const statuses = table.dict.restorationStatus.values;
 
-  for (const f of facts) {
-    const k = f.kpi;
-    const suspended = f.stage === 'suspended';
+  let initCohort = 0, initNum = 0, terminatedBeforeStart = 0, pendingDecision = 0, deemedNotPursued = 0;
+  const notStartedByReason: Counts = {};
+  let closureCohort = 0, closureNum = 0, dismissed = 0, stillOpen = 0, notStartedInPeriod = 0;
+  const terminatedByReason: Counts = {};
+  let restCohort = 0, restNum = 0, terminatedWithDuty = 0, escrowUnallocated = 0;
+  const byStatusCode = new Float64Array(statuses.length);
+  const verification = [0, 0, 0, 0];
+  let verificationCohort = 0;
+  const notice = [0, 0, 0, 0];
+  let noticeCohort = 0;
+  let consCohort = 0, agreed = 0, failed = 0, ongoing = 0, consTerminated = 0, reconsulted = 0;
+  const agreementDays: number[] = [];
+  let judCohort = 0;
+  const judicial = new Float64Array(6);
+  let due = 0, paid = 0, treasuryDue = 0, treasuryPaid = 0, escrowDue = 0, escrowPaid = 0, thirdDue = 0, thirdPaid = 0;
+  let deposited = 0, allocated = 0;
+  const ageing = ageingBuckets.map((b) => ({ bucket: b.bucket, labels: b.labels, unallocatedFen: 0, deposits: 0 }));
+  const closureDays: number[] = [];
+  const closureDaysByClass: number[][] = caseClasses.map(() => []);
 
-    if (within(k.damageConfirmedAt)) {
-      init.cohort += 1;
-      if (k.notStarted) bump(init.notStartedByReason, k.notStartedReason ?? 'other');
-      else if (k.terminatedBeforeStart) init.terminatedBeforeStart += 1;
-      else if (k.claimStarted) init.num += 1;
-      else if (k.deemedNotPursued) init.deemedNotPursued += 1;
-      else init.pendingDecision += 1;
+  for (let j = 0; j < rows.length; j++) {
+    const i = rows[j]!;
+    const f = flags[i]!;
+
+    if (within(damageConfirmedAt[i]!)) {
+      initCohort += 1;
+      if (f & F_NOT_STARTED) bump(notStartedByReason, reasons[notStartedReasonCol[i]!]!);
+      else if (f & F_TERMINATED_BEFORE_START) terminatedBeforeStart += 1;
+      else if (f & F_STARTED) initNum += 1;
+      else if (f & F_DEEMED) deemedNotPursued += 1;
+      else pendingDecision += 1;
     }
 
-    if (k.notStarted && within(k.notStartedAt)) closure.notStartedInPeriod += 1;
+    if (f & F_NOT_STARTED && within(notStartedAt[i]!)) notStartedInPeriod += 1;
 
-    const opened = within(k.claimStartedAt);
-    if (opened) {
-      closure.cohort += 1;
-      if (k.terminated) bump(closure.terminatedByReason, k.terminationReason ?? 'other');
-      else if (k.completed || k.dismissed) {
-        closure.num += 1;
-        if (k.dismissed) closure.dismissed += 1;
-      } else closure.stillOpen += 1;
+    if (within(claimStartedAt[i]!)) {
+      closureCohort += 1;
+      if (f & F_TERMINATED) bump(terminatedByReason, terminationReasons[terminationReasonCol[i]!]!);
+      else if (f & (F_CLOSED)) {
+        closureNum += 1;
+        if (f & F_DISMISSED) dismissed += 1;
+      } else stillOpen += 1;
 
-      if (k.hasRestorationDuty) {
-        restoration.cohort += 1;
-        if (k.terminated) restoration.terminatedWithDuty += 1;
+      if (f & F_DUTY) {
+        restCohort += 1;
+        if (f & F_TERMINATED) terminatedWithDuty += 1;
         else {
-          bump(restoration.byStatus, f.restorationStatus);
-          if (f.restorationStatus === 'restored') restoration.num += 1;
+          byStatusCode[restorationStatusCol[i]!]! += 1;
+          if (f & F_RESTORED) restNum += 1;
         }
-        if (f.escrow.some((d) => d.allocatedFen < d.fen)) restoration.escrowUnallocated += 1;
+        if (f & F_ESCROW && table.escrow.get(i)!.some((d) => d.allocatedFen < d.fen)) escrowUnallocated += 1;
       }
 
-      const v = deadlineVerdict(k.procuratorateNoticeDeadline, k.procuratorateNoticeDueAt, suspended, now);
-      if (v) {
-        notice.cohort += 1;
-        if (v === 'on_time') notice.onTime += 1;
-        else if (v === 'late') notice.late += 1;
-        else if (v === 'pending') notice.pending += 1;
-        else notice.cancelled += 1;
+      const v = verdict(noticeCol[i]!, noticeDueAt[i]!, (f & F_SUSPENDED) !== 0, now);
+      if (v !== VERDICT.none) {
+        noticeCohort += 1;
+        notice[v]! += 1;
       }
 
-      money.due += k.moneyDueFen;
-      money.paid += k.moneyPaidFen;
-      money.treasuryDue += k.treasuryDueFen;
-      money.treasuryPaid += k.treasuryPaidFen;
-      money.escrowDue += k.escrowDueFen;
-      money.escrowPaid += k.escrowPaidFen;
-      money.thirdDue += k.thirdPartyDueFen;
-      money.thirdPaid += k.thirdPartyPaidFen;
+      due += moneyDue[i]!;
+      paid += moneyPaid[i]!;
+      treasuryDue += treasuryDueCol[i]!;
+      treasuryPaid += treasuryPaidCol[i]!;
+      escrowDue += escrowDueCol[i]!;
+      escrowPaid += escrowPaidCol[i]!;
+      thirdDue += thirdDueCol[i]!;
+      thirdPaid += thirdPaidCol[i]!;
     }
 
-    if (within(f.receivedAt)) {
-      const v = deadlineVerdict(k.verificationDeadline, k.verificationDueAt, suspended, now);
-      if (v) {
-        verification.cohort += 1;
-        if (v === 'on_time') verification.onTime += 1;
-        else if (v === 'late') verification.late += 1;
-        else if (v === 'pending') verification.pending += 1;
-        else verification.cancelled += 1;
+    if (within(receivedAt[i]!)) {
+      const v = verdict(verificationCol[i]!, verificationDueAt[i]!, (f & F_SUSPENDED) !== 0, now);
+      if (v !== VERDICT.none) {
+        verificationCohort += 1;
+        verification[v]! += 1;
       }
     }
 
-    if (within(k.consultationNoticeServedAt)) {
-      consultation.cohort += 1;
-      if (k.consultationRounds > 1) consultation.reconsulted += 1;
-      if (k.consultationOutcome === 'agreed') consultation.agreed += 1;
-      else if (k.consultationOutcome === 'failed') consultation.failed += 1;
-      else if (k.terminated) consultation.terminated += 1;
-      else consultation.ongoing += 1;
+    if (within(servedAt[i]!)) {
+      consCohort += 1;
+      if (roundsCol[i]! > 1) reconsulted += 1;
+      const c = consultationCol[i]!;
+      if (c === C_AGREED) agreed += 1;
+      else if (c === C_FAILED) failed += 1;
+      else if (f & F_TERMINATED) consTerminated += 1;
+      else ongoing += 1;
     }
 
-    if (within(k.agreedAt) && k.daysToAgreement !== null) agreementDays.push(k.daysToAgreement);
+    const d2a = daysToAgreementCol[i]!;
+    if (!Number.isNaN(d2a) && within(agreedAt[i]!)) agreementDays.push(d2a);
 
-    if (k.judicialStatus && within(k.agreementSignedAt)) {
-      judicial.cohort += 1;
-      switch (k.judicialStatus) {
-        case 'confirmed': judicial.confirmed += 1; break;
-        case 'rejected': judicial.rejected += 1; break;
-        case 'waived': judicial.waived += 1; break;
-        case 'applied': judicial.applied += 1; break;
-        default: judicial.pending += 1;
+    const jc = judicialCol[i]!;
+    if (jc !== J_NONE && within(signedAt[i]!)) {
+      judCohort += 1;
+      judicial[jc]! += 1;
+    }
+
+    if (f & F_ESCROW) {
+      for (const d of table.escrow.get(i)!) {
+        if (!within(d.at)) continue;
+        deposited += d.fen;
+        allocated += d.allocatedFen;
+        const unallocated = d.fen - d.allocatedFen;
+        if (unallocated > 0) {
+          const age = (now - d.at) / YEAR;
+          const b = ageingBuckets.findIndex((x) => age < x.maxYears);
+          ageing[b]!.unallocatedFen += unallocated;
+          ageing[b]!.deposits += 1;
+        }
       }
     }
 
-    for (const d of f.escrow) {
-      if (!within(d.at)) continue;
-      escrow.deposited += d.fen;
-      escrow.allocated += d.allocatedFen;
-      const unallocated = d.fen - d.allocatedFen;
-      if (unallocated > 0) {
-        const age = (now - d.at) / YEAR;
-        const i = ageingBuckets.findIndex((b) => age < b.maxYears);
-        escrow.ageing[i]!.unallocatedFen += unallocated;
-        escrow.ageing[i]!.deposits += 1;
-      }
-    }
-
-    if ((k.completed || k.dismissed) && within(k.closedAt)) {
-      const d = daysBetween(f.receivedAt, k.closedAt!);
-      closureDays.push(d);
-      closureDaysByClass.get(k.caseClass)?.push(d);
+    if (f & (F_CLOSED) && within(closedAt[i]!)) {
+      const n = daysBetween(receivedAt[i]!, closedAt[i]!);
+      closureDays.push(n);
+      closureDaysByClass[caseClassCol[i]!]!.push(n);
     }
   }
 
   const byClass = Object.fromEntries(
-    caseClasses.map((c) => {
-      const sorted = sortedNumbers(closureDaysByClass.get(c)!);
+    caseClasses.map((c, k) => {
+      const sorted = sortedNumbers(closureDaysByClass[k]!);
       return [c, { median: quantile(sorted, 0.5), count: sorted.length }];
     }),
   ) as Record<CaseClass, { median: number | null; count: number }>;
-  const excludedFromInit = Object.values(init.notStartedByReason).reduce((s, n) => s + n, 0) + init.terminatedBeforeStart;
-  const terminated = Object.values(closure.terminatedByReason).reduce((s, n) => s + n, 0);
+  const byStatus: Counts = {};
+  statuses.forEach((s, k) => {
+    if (byStatusCode[k]) byStatus[s] = byStatusCode[k]!;
+  });
+  const excludedFromInit = Object.values(notStartedByReason).reduce((s, n) => s + n, 0) + terminatedBeforeStart;
+  const terminated = Object.values(terminatedByReason).reduce((s, n) => s + n, 0);
 
   return {
     initiationRate: {
-      ...rate(init.num, init.cohort - excludedFromInit),
-      reportedApart: {
-        cohort: init.cohort,
-        notStartedByReason: init.notStartedByReason,
-        terminatedBeforeStart: init.terminatedBeforeStart,
-        pendingDecision: init.pendingDecision,
-        deemedNotPursued: init.deemedNotPursued,
-      },
+      ...rate(initNum, initCohort - excludedFromInit),
+      reportedApart: { cohort: initCohort, notStartedByReason, terminatedBeforeStart, pendingDecision, deemedNotPursued },
     },
     closureRate: {
-      ...rate(closure.num, closure.cohort - terminated),
-      reportedApart: {
-        cohort: closure.cohort,
-        terminatedByReason: closure.terminatedByReason,
-        notStartedInPeriod: closure.notStartedInPeriod,
-        dismissed: closure.dismissed,
-        stillOpen: closure.stillOpen,
-      },
+      ...rate(closureNum, closureCohort - terminated),
+      reportedApart: { cohort: closureCohort, terminatedByReason, notStartedInPeriod, dismissed, stillOpen },
     },
     restorationRate: {
-      ...rate(restoration.num, restoration.cohort - restoration.terminatedWithDuty),
-      reportedApart: {
-        cohort: restoration.cohort,
-        terminatedWithDuty: restoration.terminatedWithDuty,
-        byStatus: restoration.byStatus,
-        escrowUnallocated: restoration.escrowUnallocated,
-      },
+      ...rate(restNum, restCohort - terminatedWithDuty),
+      reportedApart: { cohort: restCohort, terminatedWithDuty, byStatus, escrowUnallocated },
     },
     verificationOnTimeRate: {
-      ...rate(verification.onTime, verification.onTime + verification.late),
-      reportedApart: { cohort: verification.cohort, pending: verification.pending, cancelled: verification.cancelled },
+      ...rate(verification[VERDICT.onTime]!, verification[VERDICT.onTime]! + verification[VERDICT.late]!),
+      reportedApart: { cohort: verificationCohort, pending: verification[VERDICT.pending]!, cancelled: verification[VERDICT.cancelled]! },
     },
     procuratorateNoticeOnTimeRate: {
-      ...rate(notice.onTime, notice.onTime + notice.late),
-      reportedApart: { cohort: notice.cohort, pending: notice.pending, cancelled: notice.cancelled },
+      ...rate(notice[VERDICT.onTime]!, notice[VERDICT.onTime]! + notice[VERDICT.late]!),
+      reportedApart: { cohort: noticeCohort, pending: notice[VERDICT.pending]!, cancelled: notice[VERDICT.cancelled]! },
     },
     consultationSuccessRate: {
-      ...rate(consultation.agreed, consultation.agreed + consultation.failed),
-      reportedApart: { cohort: consultation.cohort, ongoing: consultation.ongoing, terminated: consultation.terminated, reconsulted: consultation.reconsulted },
+      ...rate(agreed, agreed + failed),
+      reportedApart: { cohort: consCohort, ongoing, terminated: consTerminated, reconsulted },
     },
     daysToAgreement: days(agreementDays),
     judicialConfirmationRate: {
-      ...rate(judicial.confirmed, judicial.confirmed + judicial.rejected + judicial.waived),
-      reportedApart: { cohort: judicial.cohort, pending: judicial.pending, awaitingRuling: judicial.applied, rejected: judicial.rejected, waived: judicial.waived },
+      ...rate(judicial[J_CONFIRMED]!, judicial[J_CONFIRMED]! + judicial[J_REJECTED]! + judicial[J_WAIVED]!),
+      reportedApart: {
+        cohort: judCohort,
+        pending: judicial[J_PENDING]!,
+        awaitingRuling: judicial[J_APPLIED]!,
+        rejected: judicial[J_REJECTED]!,
+        waived: judicial[J_WAIVED]!,
+      },
     },
-    moneyReceivedRate: rate(money.paid, money.due),
-    treasuryReceivedRate: rate(money.treasuryPaid, money.treasuryDue),
-    escrowReceivedRate: rate(money.escrowPaid, money.escrowDue),
-    thirdPartyReceivedRate: rate(money.thirdPaid, money.thirdDue),
-    escrowAllocationRate: { ...rate(escrow.allocated, escrow.deposited), reportedApart: { ageing: escrow.ageing } },
+    moneyReceivedRate: rate(paid, due),
+    treasuryReceivedRate: rate(treasuryPaid, treasuryDue),
+    escrowReceivedRate: rate(escrowPaid, escrowDue),
+    thirdPartyReceivedRate: rate(thirdPaid, thirdDue),
+    escrowAllocationRate: { ...rate(allocated, deposited), reportedApart: { ageing } },
     daysLeadToClosure: { ...days(closureDays), reportedApart: { byClass } },
   };
 }
 
-export function countCases(facts: Iterable<CaseFact>, period: Period, now: number): CaseCounts {
-  const byState = new Map<string, number>();
-  const byDistrict = new Map<string, number>();
+export function countCases(table: FactTable, rows: Int32Array, period: Period, now: number): CaseCounts {
+  const lo = period.fromMs ?? -Infinity;
+  const hi = period.toMs ?? Infinity;
+  const stages = new Float64Array(table.dict.stage.values.length);
+  const districts = new Float64Array(table.dict.district.values.length);
+  const closedCode = table.dict.stage.find('closed');
   let received = 0;
   let closed = 0;
   let overdue = 0;
-  for (const f of facts) {
-    if (!inPeriod(f.receivedAt, period)) continue;
+  for (let j = 0; j < rows.length; j++) {
+    const i = rows[j]!;
+    const t = table.date.receivedAt[i]!;
+    if (!(t >= lo && t < hi)) continue;
     received += 1;
-    if (f.stage === 'closed') closed += 1;
-    if (isOverdue(f, now)) overdue += 1;
-    byState.set(f.stage, (byState.get(f.stage) ?? 0) + 1);
-    byDistrict.set(f.district, (byDistrict.get(f.district) ?? 0) + 1);
+    const stage = table.code.stage[i]!;
+    if (stage === closedCode) closed += 1;
+    if (table.flags[i]! & F_LIVE && isOverdue(table.facts[i]!, now)) overdue += 1;
+    stages[stage]! += 1;
+    districts[table.code.district[i]!]! += 1;
   }
+  const list = <K extends string>(values: string[], counts: Float64Array, key: K) =>
+    values
+      .map((v, k) => ({ [key]: v, count: counts[k]! }) as Record<K, string> & { count: number })
+      .filter((x) => x.count > 0)
+      .sort((a, b) => b.count - a.count || a[key].localeCompare(b[key]));
   return {
     received,
     open: received - closed,
     closed,
     overdue,
-    casesByState: [...byState].map(([state, count]) => ({ state, count })).sort((a, b) => b.count - a.count || a.state.localeCompare(b.state)),
-    casesByDistrict: [...byDistrict].map(([district, count]) => ({ district, count })).sort((a, b) => b.count - a.count || a.district.localeCompare(b.district)),
+    casesByState: list(table.dict.stage.values, stages, 'state'),
+    casesByDistrict: list(table.dict.district.values, districts, 'district'),
   };
 }
 
@@ -332,22 +390,6 @@ export function overdueDeadlines(f: CaseFact, now: number) {
 export function isOverdue(f: CaseFact, now: number): boolean {
   for (const d of f.deadlines) if (d.status === 'missed' || (d.dueAt < now && f.stage !== 'suspended')) return true;
   return false;
-}
-
-export function groupKeyOf(f: CaseFact, dim: GroupDimension): string {
-  if (dim === 'caseClass') return f.kpi.caseClass;
-  return f[dim];
-}
-
-export function groupFacts(facts: Iterable<CaseFact>, dim: GroupDimension): Map<string, CaseFact[]> {
-  const groups = new Map<string, CaseFact[]>();
-  for (const f of facts) {
-    const key = groupKeyOf(f, dim);
-    const list = groups.get(key);
-    if (list) list.push(f);
-    else groups.set(key, [f]);
-  }
-  return groups;
 }
 
 export type KpiValues = Pick<KpiReport, KpiKey>;

@@ -16,7 +16,7 @@ describeRoute({
   roles,
   query: kpiQuery,
   response: kpiReply,
-  errors: [400, 401, 403],
+  errors: [400, 401, 403, 503],
 });
 describeRoute({
   method: 'get',
@@ -26,7 +26,7 @@ describeRoute({
   roles,
   query: kpiQuery,
   responseDescription: 'text/csv; charset=utf-8',
-  errors: [400, 401, 403],
+  errors: [400, 401, 403, 503],
 });
 describeRoute({
   method: 'get',
@@ -45,7 +45,7 @@ describeRoute({
   roles,
   query: overdueQuery,
   response: overdueReply,
-  errors: [400, 401, 403],
+  errors: [400, 401, 403, 503],
 });
 
 /** The bureau's figures: KPIs, CSV export, overdue work. */

@@ -1,6 +1,6 @@
 import { requireAccess } from '../auth/permissions';
 import { coversDistrict, type Principal } from '../auth/principal';
-import { caseScopeOf, inScope } from '../cases/case-scope';
+import { caseScopeOf } from '../cases/case-scope';
 import type { AppContext } from '../context';
 import { errors } from '../http/errors';
 import { parse } from '../http/validate';
@@ -8,10 +8,11 @@ import { deadlineRules } from '../../workflows/deadlines';
 import { CST_OFFSET } from '../../workflows/fields';
 import type { DeadlineRuleName } from '../../workflows/rules';
 import { channels, type Labels } from '../../workflows/vocabulary';
-import type { CaseFact } from './case-facts';
 import { toCsv, type CsvCell } from './csv';
 import { caseFactIndexFor } from './fact-index';
-import { computeKpis, countCases, groupFacts, overdueDeadlines, type KpiReport, type Period } from './kpi-compute';
+import { computeKpis, countCases, overdueDeadlines, type KpiReport, type Period } from './kpi-compute';
+import { FLAG, type FactTable } from './fact-table';
+import { caseClasses } from './kpi-fields';
 import { caseClassLabels, groupDimensionLabels, kpiDefinitions, kpiKeys, type GroupDimension } from './kpi-definitions';
 import { kpiQuery, overdueCursor, overdueQuery, type KpiQuery } from './stats-schemas';
 
@@ -23,6 +24,7 @@ import { kpiQuery, overdueCursor, overdueQuery, type KpiQuery } from './stats-sc
  */
 
 const DAY = 86_400_000;
+const liveDeadlines = FLAG.liveDeadlines;
 
 function periodOf(q: Pick<KpiQuery, 'from' | 'to'>): Period {
   return {
@@ -31,13 +33,14 @@ function periodOf(q: Pick<KpiQuery, 'from' | 'to'>): Period {
   };
 }
 
-async function visibleFacts(ctx: AppContext, caller: Principal, district: string | undefined): Promise<CaseFact[]> {
+/** The table and the rows of the cases the caller may see (its scope, narrowed to one district if asked). */
+async function visibleRows(ctx: AppContext, caller: Principal, district: string | undefined): Promise<{ table: FactTable; rows: Int32Array }> {
   if (district && !coversDistrict(caller, district)) throw errors.forbidden(`You may not read the statistics of ${district}.`);
   const scope = caseScopeOf(caller);
-  const all = await caseFactIndexFor(ctx).facts();
-  const out: CaseFact[] = [];
-  for (const f of all) if (inScope(scope, f) && (!district || f.district === district)) out.push(f);
-  return out;
+  const table = await caseFactIndexFor(ctx).table();
+  const names = district ? [district] : scope.districts === 'all' ? null : scope.districts;
+  const codes = names ? new Set(names.map((n) => table.dict.district.find(n)).filter((c): c is number => c !== undefined)) : null;
+  return { table, rows: table.select(codes, scope.procuratorateOnly) };
 }
 
 function groupLabel(dim: GroupDimension, key: string): string {
@@ -54,19 +57,25 @@ export interface KpiResult {
   query: KpiQuery;
 }
 
+function groupsOf(table: FactTable, rows: Int32Array, dim: GroupDimension): [string, Int32Array][] {
+  const column = dim === 'caseClass' ? table.small.caseClass : table.code[dim];
+  const names = dim === 'caseClass' ? caseClasses : table.dict[dim].values;
+  return [...table.groupBy(rows, column)].map(([code, r]) => [names[code]!, r]);
+}
+
 async function kpisFor(ctx: AppContext, principal: Principal | undefined, query: unknown): Promise<KpiResult & { body: Record<string, unknown> }> {
   const caller = requireAccess(principal, 'stats.read');
   const q = parse(kpiQuery, query, 'query');
-  const facts = await visibleFacts(ctx, caller, q.district);
+  const { table, rows } = await visibleRows(ctx, caller, q.district);
   const period = periodOf(q);
   const now = ctx.clock.now().getTime();
-  const report = computeKpis(facts, period, now);
-  const counts = countCases(facts, period, now);
+  const report = computeKpis(table, rows, period, now);
+  const counts = countCases(table, rows, period, now);
   const labels = ctx.workflow.stateLabels;
   const groups = q.groupBy
-    ? [...groupFacts(facts, q.groupBy)]
+    ? groupsOf(table, rows, q.groupBy)
         .sort(([a], [b]) => a.localeCompare(b, 'zh'))
-        .map(([key, list]) => ({ key, label: groupLabel(q.groupBy!, key), report: computeKpis(list, period, now), received: countCases(list, period, now).received }))
+        .map(([key, r]) => ({ key, label: groupLabel(q.groupBy!, key), report: computeKpis(table, r, period, now), received: countCases(table, r, period, now).received }))
     : [];
   const body: Record<string, unknown> = {
     ...report,
@@ -166,12 +175,15 @@ export async function getOverdue(ctx: AppContext, principal: Principal | undefin
   const caller = requireAccess(principal, 'stats.read');
   const q = parse(overdueQuery, query, 'query');
   const after = decodeOverdueCursor(q.cursor);
-  const facts = await visibleFacts(ctx, caller, q.district);
+  const { table, rows } = await visibleRows(ctx, caller, q.district);
   const now = ctx.clock.now().getTime();
   const labels = ctx.workflow.stateLabels;
 
   const items: OverdueItem[] = [];
-  for (const f of facts) {
+  for (let j = 0; j < rows.length; j++) {
+    const i = rows[j]!;
+    if (!(table.flags[i]! & liveDeadlines)) continue;
+    const f = table.facts[i]!;
     for (const d of overdueDeadlines(f, now)) {
       if (q.rule && d.rule !== q.rule) continue;
       items.push({

@@ -262,6 +262,10 @@ describe('late notices: the bureau sees where the procuratorate was not notified
     await startClaim(handlerA, late);
     const never = await newLead(handlerA, DISTRICT_A, { title: '未告知' });
     await startClaim(handlerA, never);
+    // Suspended on the day the claim started: its clock stands still (中止期间不计入期限).
+    const suspended = await newLead(handlerA, DISTRICT_A, { title: '中止中' });
+    await startClaim(handlerA, suspended);
+    await send(handlerA, suspended, { type: 'SUSPENDED', reason: '等待刑事判决' });
 
     clock.set('2026-01-25T02:00:00Z');
     await send(handlerA, late, { type: 'PROCURATORATE_NOTIFIED', procuratorate: PROCURATORATE_A });
@@ -272,6 +276,7 @@ describe('late notices: the bureau sees where the procuratorate was not notified
     expect(byId.get(never)).toMatchObject({ kind: 'overdue', daysLate: 5, notifiedAt: null });
     expect(byId.get(c.openedA)).toMatchObject({ kind: 'overdue' });
     expect(byId.has(onTime)).toBe(false);
+    expect(byId.has(suspended)).toBe(false);
     expect(byId.has(c.openedB)).toBe(false);
     expect([...byId.values()].every((i) => (i as { district: string }).district === DISTRICT_A)).toBe(true);
 

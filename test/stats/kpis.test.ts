@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { ManualClock } from '../../src/clock';
 import { parseCsv } from '../../src/stats/csv';
 import { as, newClient, type Caller } from '../support/api';
@@ -218,6 +220,17 @@ describe('KPIs on a hand-built set of cases', () => {
       for (const field of ['cohort', 'numerator', 'denominator', 'excluded', 'reportedApart']) expect(d[field].length).toBeGreaterThan(0);
     }
     expect(defs.map((d: { key: string }) => d.key)).toEqual(expect.arrayContaining(['initiationRate', 'closureRate', 'restorationRate']));
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'kpis.md'), 'utf8');
+    for (const d of defs) {
+      expect(doc).toContain(`\`${d.key}\``);
+      expect(doc).toContain(d.labels.zh.replace(/（.*）$/, ''));
+    }
+  });
+
+  it('is in the OpenAPI document with its query schemas', async () => {
+    const spec = (await viewer.get('/openapi.json').expect(200)).body;
+    for (const p of ['/stats/kpis', '/stats/kpis.csv', '/stats/kpis/definitions', '/stats/overdue']) expect(spec.paths[p]?.get).toBeDefined();
+    expect(spec.paths['/stats/kpis'].get.parameters.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['from', 'to', 'district', 'groupBy']));
   });
 });
 

@@ -4,7 +4,8 @@ import {
   AccountBookOutlined, AppstoreOutlined, BarChartOutlined, FileSearchOutlined, LogoutOutlined, PlusCircleOutlined, SwapOutlined,
 } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
-import type { Me } from './api/types';
+import type { Base, Me, Page } from './api/types';
+import { useApi } from './lib/useApi';
 import { canReadCases, canRegister, canSeeAllocations, canSeeEscrow, useAuth, useMe } from './auth/AuthContext';
 import { ALL_DISTRICTS, zh } from './lib/vocab';
 
@@ -37,7 +38,9 @@ export function Shell() {
     .filter((k) => location.pathname === k || location.pathname.startsWith(`${k}/`))
     .sort((a, b) => b.length - a.length)
     .slice(0, 1);
-  const scope = me.role === 'baseManager' ? me.baseIds : me.districts;
+  const bases = useApi<Page<Base>>(me.role === 'baseManager' ? '/bases' : null, { limit: 200 });
+  const baseName = (id: string) => bases.data?.items.find((b) => b.id === id)?.name ?? id;
+  const scope = me.role === 'baseManager' ? me.baseIds.map(baseName) : me.districts;
   const allDistricts = me.districts.includes(ALL_DISTRICTS);
 
   return (

@@ -62,8 +62,9 @@ export async function newSession(browser: Browser, viewport = DESKTOP): Promise<
 
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  // Let fonts, charts and transitions settle so the picture shows what a person sees.
+  // Let fonts, charts, transitions and passing notices settle so the picture shows the screen itself.
   await page.evaluate('document.fonts.ready.then(() => true)');
+  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 6000 }).catch(() => undefined);
   await page.waitForTimeout(400);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? false });
 }
@@ -74,7 +75,8 @@ export function option(page: Page, label: string): Locator {
 }
 
 export async function choose(page: Page, scope: Locator | Page, label: string, value: string): Promise<void> {
-  await scope.getByLabel(label, { exact: true }).click();
+  // The select's box, not its search input (a chosen value covers the input).
+  await scope.getByLabel(label, { exact: true }).locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-select-selector ")][1]').click();
   await option(page, value).first().click();
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { WriteJournal } from './write-journal';
+import { idKey, type WriteJournal } from './write-journal';
 
 /**
  * A digest of everything stored in one database: every collection's name and every document's
@@ -67,52 +67,111 @@ export async function databaseDigest(conn: Connection): Promise<Digest & { perCo
   return { hash: combine(perCollection), counts, perCollection };
 }
 
+
+const docHash = (d: unknown) => createHash('sha256').update(stable(d)).digest('hex');
+
+export interface Change {
+  collection: string;
+  id: string;
+  /** The document as it is now (undefined: it is gone), for looking into what changed. */
+  now: unknown;
+}
+
 /**
- * The database digest before and after every request, kept up to date incrementally: the
- * per-collection digests are cached, and after a request only the collections the write journal
- * saw written are hashed again. `verifyComplete` recomputes everything from scratch to prove that
- * the cache (and so the journal) missed nothing.
+ * The database digest before and after every request, kept up to date incrementally: a hash per
+ * document is cached, and after a request only the documents the write journal saw written (or,
+ * when a write did not say which, the whole collection) are read and hashed again. Comparing the
+ * fresh hashes with the cached ones is comparing the digest of the whole database before and after
+ * the request. `verifyComplete` rereads everything to prove that the journal missed no write.
  */
 export class DigestTracker {
-  private cache = new Map<string, string>();
+  private docs = new Map<string, Map<string, string>>();
   fullChecks = 0;
-  partialRehashes = 0;
+  documentsRehashed = 0;
+  collectionsRehashed = 0;
 
   constructor(
     private readonly conn: Connection,
     private readonly journal: WriteJournal,
   ) {}
 
-  async init(): Promise<void> {
-    this.cache = (await databaseDigest(this.conn)).perCollection;
+  private async readCollection(name: string): Promise<Map<string, string>> {
+    const docs = await this.conn.db!.collection(name).find({}, { projection: heavy[name] ?? {} }).toArray();
+    return new Map(docs.map((d) => [idKey(d._id), docHash(d)]));
   }
 
+  async init(): Promise<void> {
+    this.docs = new Map();
+    for (const name of await collectionNames(this.conn)) this.docs.set(name, await this.readCollection(name));
+  }
+
+  /** The digest of the whole database as cached. */
   get hash(): string {
-    return combine(this.cache);
+    const h = createHash('sha256');
+    for (const name of [...this.docs.keys()].sort()) {
+      const m = this.docs.get(name)!;
+      h.update(`#${name}:${m.size}\n`);
+      for (const id of [...m.keys()].sort()) h.update(`${id}=${m.get(id)}\n`);
+    }
+    return h.digest('hex');
+  }
+
+  get documentCount(): number {
+    let n = 0;
+    for (const m of this.docs.values()) n += m.size;
+    return n;
   }
 
   /**
-   * The digest now versus before the request that began at `mark`: the collections whose content
-   * changed. Updates the cache, so the next request compares against this state.
+   * The documents whose content differs from before the request that began at `mark` (added,
+   * changed or removed). Updates the cache, so the next request is compared with this state.
    */
-  async changedSince(mark: number): Promise<string[]> {
-    const touched = this.journal.touchedSince(mark);
-    const changed: string[] = [];
-    for (const name of touched) {
-      this.partialRehashes += 1;
-      const now = (await collectionDigest(this.conn, name)).hash;
-      if (this.cache.get(name) !== now) changed.push(name);
-      this.cache.set(name, now);
+  async changedSince(mark: number): Promise<Change[]> {
+    const changes: Change[] = [];
+    for (const [name, ids] of this.journal.touchedSince(mark)) {
+      const cached = this.docs.get(name) ?? new Map<string, string>();
+      this.docs.set(name, cached);
+      const coll = this.conn.db!.collection(name);
+      if (ids === null) {
+        this.collectionsRehashed += 1;
+        const docs = await coll.find({}, { projection: heavy[name] ?? {} }).toArray();
+        const fresh = new Map(docs.map((d) => [idKey(d._id), d]));
+        for (const id of new Set([...cached.keys(), ...fresh.keys()])) {
+          const now = fresh.get(id);
+          const h = now === undefined ? undefined : docHash(now);
+          if (h !== cached.get(id)) changes.push({ collection: name, id, now });
+          if (h === undefined) cached.delete(id);
+          else cached.set(id, h);
+        }
+        continue;
+      }
+      this.documentsRehashed += ids.size;
+      const docs = await coll.find({ _id: { $in: [...ids.values()] as never[] } }, { projection: heavy[name] ?? {} }).toArray();
+      const fresh = new Map(docs.map((d) => [idKey(d._id), d]));
+      for (const id of ids.keys()) {
+        const now = fresh.get(id);
+        const h = now === undefined ? undefined : docHash(now);
+        if (h !== cached.get(id)) changes.push({ collection: name, id, now });
+        if (h === undefined) cached.delete(id);
+        else cached.set(id, h);
+      }
     }
-    return changed;
+    return changes;
   }
 
-  /** Recomputes every collection; returns those whose content differs from the cache. */
+  /** Rereads everything; returns `collection/id` of each document whose content differs from the cache. */
   async verifyComplete(): Promise<string[]> {
     this.fullChecks += 1;
-    const full = (await databaseDigest(this.conn)).perCollection;
-    const differing = [...new Set([...full.keys(), ...this.cache.keys()])].filter((n) => full.get(n) !== this.cache.get(n));
-    this.cache = full;
+    const differing: string[] = [];
+    const names = new Set([...(await collectionNames(this.conn)), ...this.docs.keys()]);
+    const fresh = new Map<string, Map<string, string>>();
+    for (const name of names) {
+      const now = await this.readCollection(name);
+      fresh.set(name, now);
+      const cached = this.docs.get(name) ?? new Map<string, string>();
+      for (const id of new Set([...cached.keys(), ...now.keys()])) if (cached.get(id) !== now.get(id)) differing.push(`${name}/${id}`);
+    }
+    this.docs = fresh;
     return differing;
   }
 }

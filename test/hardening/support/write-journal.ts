@@ -15,6 +15,38 @@ export interface JournalEntry {
   op: string;
   /** Documents inserted, matched-and-modified, upserted or deleted (-1: unknown, treat as a write). */
   affected: number;
+  /** The _ids the write addressed, when its filter (or inserted documents) name them; null: unknown. */
+  ids: unknown[] | null;
+}
+
+/** How an _id is spelled as a map key (the raw value is kept for queries: 2100 is not '2100'). */
+export const idKey = (id: unknown): string => {
+  const hex = (id as { toHexString?: () => string } | null)?.toHexString;
+  return typeof hex === 'function' ? `oid:${hex.call(id)}` : typeof id === 'string' ? id : `${typeof id}:${JSON.stringify(id)}`;
+};
+
+/** Which documents a write addresses: the inserted ones, or those its filter names by _id. */
+function idsOf(op: string, args: unknown[]): unknown[] | null {
+  if (op === 'insertOne') {
+    const doc = args[0] as { _id?: unknown } | undefined;
+    return doc && doc._id !== undefined ? [doc._id] : null;
+  }
+  if (op === 'insertMany') {
+    const docs = args[0] as { _id?: unknown }[] | undefined;
+    return Array.isArray(docs) && docs.every((d) => d && d._id !== undefined) ? docs.map((d) => d._id) : null;
+  }
+  if (op === 'bulkWrite' || op.startsWith('drop') || op.startsWith('create') || op === 'rename') return null;
+  const filter = args[0] as { _id?: unknown } | undefined;
+  const id = filter?._id;
+  if (id === undefined || id === null) return null;
+  if (typeof id === 'object' && !(id as { toHexString?: unknown }).toHexString) {
+    const $in = (id as { $in?: unknown[]; $eq?: unknown }).$in;
+    if (Array.isArray($in) && Object.keys(id).length === 1) return $in;
+    const $eq = (id as { $eq?: unknown }).$eq;
+    if ($eq !== undefined && Object.keys(id).length === 1) return [$eq];
+    return null;
+  }
+  return [id];
 }
 
 const writeMethods = [
@@ -76,11 +108,11 @@ export class WriteJournal {
         journal.inFlight += 1;
         try {
           const result = await original.apply(this, args);
-          journal.record(this.collectionName, method, affectedBy(method, result));
+          journal.record(this.collectionName, method, affectedBy(method, result), idsOf(method, args));
           return result;
         } catch (err) {
-          // A failed write (a duplicate key, say) changed nothing; still note the attempt.
-          journal.record(this.collectionName, `${method}!`, 0);
+          // A failed write (a duplicate key, say) may still have done part of its work (insertMany).
+          journal.record(this.collectionName, `${method}!`, method === 'insertMany' || method === 'bulkWrite' ? -1 : 0, idsOf(method, args));
           throw err;
         } finally {
           journal.inFlight -= 1;
@@ -97,8 +129,8 @@ export class WriteJournal {
     this.restore = null;
   }
 
-  private record(collection: string, op: string, affected: number): void {
-    this.entries.push({ seq: ++this.seq, collection, op, affected });
+  private record(collection: string, op: string, affected: number, ids: unknown[] | null): void {
+    this.entries.push({ seq: ++this.seq, collection, op, affected, ids });
     if (this.entries.length > 100_000) this.entries.splice(0, 50_000);
   }
 
@@ -110,9 +142,23 @@ export class WriteJournal {
     return this.entries.filter((e) => e.seq > mark);
   }
 
-  /** Collections with a write that affected (or may have affected) a document since the mark. */
-  touchedSince(mark: number): Set<string> {
-    return new Set(this.since(mark).filter((e) => e.affected !== 0).map((e) => e.collection));
+  /**
+   * What writes since the mark affected (or may have affected): per collection, the _ids, or
+   * null when some write there did not say which documents it addressed.
+   */
+  touchedSince(mark: number): Map<string, Map<string, unknown> | null> {
+    const out = new Map<string, Map<string, unknown> | null>();
+    for (const e of this.since(mark)) {
+      if (e.affected === 0) continue;
+      const known = out.get(e.collection);
+      if (e.ids === null || known === null) out.set(e.collection, null);
+      else {
+        const m = known ?? new Map<string, unknown>();
+        for (const id of e.ids) m.set(idKey(id), id);
+        out.set(e.collection, m);
+      }
+    }
+    return out;
   }
 
   /** Waits until no write is running and none has started for `quietMs`. */

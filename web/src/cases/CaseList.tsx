@@ -179,9 +179,10 @@ export default function CaseList() {
                   setLimit(v);
                   setCursors([null]);
                 }}
-                options={[20, 50, 100].map((n) => ({ value: n, label: `每页 ${n} 件` }))}
+                options={[10, 20, 50, 100].map((n) => ({ value: n, label: `每页 ${n} 件` }))}
                 style={{ width: 120 }}
                 aria-label="每页件数"
+                id="case-page-size"
               />
               <Button disabled={pageIndex === 0 || loading} onClick={() => setCursors((c) => c.slice(0, -1))}>
                 上一页

@@ -140,7 +140,7 @@ export function CaseTimeline({ c, items }: { c: CaseView; items: HistoryItem[] }
 function Summary({ c }: { c: CaseView }) {
   const wf = useWorkflow();
   return (
-    <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} bordered data-testid="case-summary">
+    <Descriptions size="small" column={{ xs: 1, md: 2, xxl: 3 }} bordered data-testid="case-summary" styles={{ label: { whiteSpace: 'nowrap' } }}>
       <Descriptions.Item label="案件编号">{c.caseNo ?? '（立案后编号）'}</Descriptions.Item>
       <Descriptions.Item label="辖区">{c.district}</Descriptions.Item>
       <Descriptions.Item label="线索来源">{zh('channels', c.channel)}</Descriptions.Item>
@@ -153,7 +153,7 @@ function Summary({ c }: { c: CaseView }) {
       <Descriptions.Item label="地点">{c.place ?? '—'}</Descriptions.Item>
       <Descriptions.Item label="受损环境要素">{c.damageMedia.length ? c.damageMedia.map((m) => zh('media', m)).join('、') : '—'}</Descriptions.Item>
       <Descriptions.Item label="生态保护红线">{c.redLine ? <Tag color="red">红线内</Tag> : '否'}</Descriptions.Item>
-      <Descriptions.Item label="当事人" span={2}>
+      <Descriptions.Item label="当事人" span="filled">
         {c.parties.length ? c.parties.map((p) => `${p.name}（${zh('partyKinds', p.kind)}）`).join('；') : '—'}
       </Descriptions.Item>
       <Descriptions.Item label="评估损害数额">{c.assessment?.amountFen !== undefined ? formatYuan(c.assessment.amountFen) : '—'}</Descriptions.Item>
@@ -165,7 +165,7 @@ function Summary({ c }: { c: CaseView }) {
         </Descriptions.Item>
       )}
       {c.description && (
-        <Descriptions.Item label="线索描述" span={3}>
+        <Descriptions.Item label="线索描述" span="filled">
           {c.description}
         </Descriptions.Item>
       )}

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Alert, App, Button, Form, Modal, Typography } from 'antd';
 import { api, ApiError, errorText, newIdempotencyKey } from '../api/client';
 import type { CaseView } from '../api/types';
@@ -72,6 +72,17 @@ export function EventDialog({ caseView, eventType, onClose, onDone }: { caseView
     }
   };
 
+  /**
+   * Enter in a one-line text or number field submits, as in any form; not in a date picker or a
+   * select (where Enter picks), in a text area, or while an input method is composing Chinese.
+   */
+  const submitOnEnter = (e: KeyboardEvent<HTMLFormElement>) => {
+    const target = e.target as HTMLElement;
+    if (e.key !== 'Enter' || e.nativeEvent.isComposing || target.tagName !== 'INPUT' || target.closest('.ant-picker, .ant-select')) return;
+    e.preventDefault();
+    void submit();
+  };
+
   return (
     <Modal
       open
@@ -94,10 +105,8 @@ export function EventDialog({ caseView, eventType, onClose, onDone }: { caseView
         <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
           案件：{caseView.caseNo ?? caseView.title}，当前状态：{wf.stateLabel(caseView.state)}
         </Typography.Paragraph>
-        <Form form={form} name="event" layout="vertical" onFinish={submit} data-testid="event-form" className="event-form">
+        <Form form={form} name="event" layout="vertical" onKeyDown={submitOnEnter} data-testid="event-form" className="event-form">
           <SchemaFields eventType={eventType} schema={event.payloadSchema} refs={refs} />
-          {/* Enter in a text field submits, as in any form. */}
-          <button type="submit" hidden aria-hidden tabIndex={-1} />
         </Form>
         {error && (
           <Alert

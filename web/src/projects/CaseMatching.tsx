@@ -53,7 +53,7 @@ export function CaseMatching({ caseView, onChanged }: { caseView: CaseView; onCh
             size="small"
             loading={suggestions.loading}
             dataSource={suggestions.data?.items ?? []}
-            pagination={{ pageSize: 5, hideOnSinglePage: true }}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
             locale={{ emptyText: '暂无可匹配的项目（案件尚无未分配的替代性修复或提存资金，或项目库中没有合适的项目）' }}
             columns={[
               { title: '项目', dataIndex: 'projectId', render: (id: string, s) => <Link to={`/projects/${id}`}>{s.name ?? names.get(id) ?? id}</Link> },

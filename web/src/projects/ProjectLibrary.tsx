@@ -93,25 +93,53 @@ export default function ProjectLibrary() {
             loading={loading}
             dataSource={data?.items ?? []}
             pagination={false}
-            scroll={{ x: 1100 }}
+            scroll={{ x: 1080 }}
             locale={{ emptyText: '暂无项目' }}
             onRow={(p) => ({ onDoubleClick: () => navigate(`/projects/${p.id}`) })}
             columns={[
-              { title: '项目名称', dataIndex: 'name', ellipsis: true, render: (n: string, p) => <Link to={`/projects/${p.id}`}>{n}</Link> },
-              { title: '修复基地', dataIndex: 'baseId', ellipsis: true, render: (id: string) => baseName(id) },
+              {
+                title: '项目名称',
+                dataIndex: 'name',
+                ellipsis: true,
+                render: (n: string, p) => (
+                  <div className="cell-two-lines">
+                    <Link to={`/projects/${p.id}`}>{n}</Link>
+                    <Typography.Text type="secondary" ellipsis>
+                      {baseName(p.baseId)}
+                    </Typography.Text>
+                  </div>
+                ),
+              },
               { title: '修复方式', dataIndex: 'method', width: 110, render: (m: string) => zh('projectMethods', m) },
-              { title: '环境要素', dataIndex: 'media', width: 130, render: (m: string[]) => m.map((x) => zh('media', x)).join('、') },
-              { title: '辖区', dataIndex: 'district', width: 110 },
+              { title: '环境要素', dataIndex: 'media', width: 120, ellipsis: true, render: (m: string[]) => m.map((x) => zh('media', x)).join('、') },
+              { title: '辖区', dataIndex: 'district', width: 100 },
               { title: '预算', dataIndex: 'budgetFen', align: 'right', width: 140, render: (v: number) => <span className="money">{formatYuan(v)}</span> },
-              { title: '资金落实', key: 'funded', width: 140, render: (_: unknown, p) => <FundingBar budgetFen={p.budgetFen} fundedFen={p.fundedFen} /> },
-              { title: '资金缺口', dataIndex: 'gapFen', align: 'right', width: 140, render: (v: number) => <span className="money">{formatYuan(v)}</span> },
+              {
+                title: '资金缺口',
+                dataIndex: 'gapFen',
+                width: 170,
+                render: (v: number, p) => (
+                  <div>
+                    <span className="money">{formatYuan(v)}</span>
+                    <FundingBar budgetFen={p.budgetFen} fundedFen={p.fundedFen} />
+                  </div>
+                ),
+              },
               {
                 title: '实施期限',
                 key: 'window',
-                width: 200,
-                render: (_: unknown, p) => (p.startDate || p.endDate ? `${formatDate(p.startDate)} 至 ${formatDate(p.endDate)}` : '—'),
+                width: 130,
+                render: (_: unknown, p) =>
+                  p.startDate || p.endDate ? (
+                    <div className="cell-two-lines">
+                      <span>{formatDate(p.startDate)}起</span>
+                      <span>{formatDate(p.endDate)}止</span>
+                    </div>
+                  ) : (
+                    '—'
+                  ),
               },
-              { title: '状态', dataIndex: 'status', width: 100, render: (s: string, p) => <ProjectStatusTag status={s} label={p.statusLabel?.zh} /> },
+              { title: '状态', dataIndex: 'status', width: 130, render: (s: string, p) => <ProjectStatusTag status={s} label={p.statusLabel?.zh} /> },
             ]}
           />
           <div className="pager">

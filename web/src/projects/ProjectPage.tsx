@@ -199,7 +199,7 @@ export default function ProjectPage() {
               size="small"
               loading={suggestions.loading}
               dataSource={suggestions.data?.items ?? []}
-              pagination={{ pageSize: 5, hideOnSinglePage: true }}
+              pagination={{ pageSize: 10, hideOnSinglePage: true }}
               locale={{ emptyText: p.status === 'draft' ? '项目发布后才会匹配案件' : '暂无可匹配的案件资金' }}
               columns={[
                 {

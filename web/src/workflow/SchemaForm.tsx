@@ -1,5 +1,5 @@
 import { Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
-import type { Rule } from 'antd/es/form';
+import type { Rule, RuleObject } from 'antd/es/form';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { JsonSchema } from '../api/types';
@@ -82,7 +82,12 @@ function SchemaField({ eventType, name, fieldKey, schema, required, refs, autoFo
   const label = labelFor(eventType, fieldKey);
   const choose = ['enum', 'enumArray', 'date', 'bool', 'reference'].includes(kind);
   const rules: Rule[] = [];
-  if (required) rules.push({ required: true, message: `请${choose ? '选择' : '填写'}${label}`, whitespace: kind === 'text' || kind === 'textarea' });
+  // The rule's type matters: without it the validator expects a string and rejects true, numbers and dates.
+  const valueType: Record<Kind, RuleObject['type']> = {
+    date: 'object', money: 'number', number: 'number', bool: 'boolean', enum: 'string', enumArray: 'array', stringArray: 'array',
+    object: 'object', objectArray: 'array', text: 'string', textarea: 'string', reference: 'string',
+  };
+  if (required) rules.push({ type: valueType[kind], required: true, message: `请${choose ? '选择' : '填写'}${label}`, whitespace: kind === 'text' || kind === 'textarea' });
   if ((kind === 'text' || kind === 'textarea') && schema.maxLength) rules.push({ max: schema.maxLength, message: `${label}不能超过 ${schema.maxLength} 个字` });
   if (kind === 'enumArray' && schema.maxItems) rules.push({ type: 'array', max: schema.maxItems, message: `最多选择 ${schema.maxItems} 项` });
   const common = { name, label, rules, required };
