@@ -1,3 +1,4 @@
+import { toRecord } from '../src/cases/deadline-records';
 /**
  * npm run bench:stats [-- --cases 100000 --templates 1000 --runs 7]
  *
@@ -13,9 +14,10 @@
  * of them, spread over districts and channels, are inserted with insertMany in batches. For the
  * benchmark only: real data goes through the service (npm run seed:demo).
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { CaseModel, type CaseDocument, type DeadlineRecord, type HistoryEntry } from '../models/case';
+import { CaseModel, type CaseDocument, type HistoryEntry } from '../models/case';
 import { ManualClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
@@ -28,12 +30,13 @@ import { registerLeadBody } from '../src/cases/case-schemas';
 import { entryHash, GENESIS_HASH } from '../src/cases/case-history';
 import { parse } from '../src/http/validate';
 import { CaseFactIndex, caseFactIndexFor, defaultFactIndexOptions } from '../src/stats/fact-index';
+import { getKpis } from '../src/stats/stats-service';
 import { deadlinesOf } from '../src/stats/case-facts';
 import { kpiFieldsOf } from '../src/stats/kpi-fields';
 import type { CaseContext, CaseFacts, CaseMachineEvent } from '../workflows/case-context';
 import { advanceCase, topStateOf, type PersistedCaseSnapshot } from '../workflows/case-runtime';
 import { liabilityStatus, restorationStatus } from '../workflows/case-status';
-import { nextDueAt, planDeadlines, type Deadline } from '../workflows/deadlines';
+import { nextDueAt, planDeadlines } from '../workflows/deadlines';
 import { cstDate } from '../workflows/fields';
 import type { DeadlineRuleName } from '../workflows/rules';
 import { DEMO_START, districts, planCase, rngOf, type CasePlan } from './seed-demo';
@@ -62,22 +65,6 @@ function parseArgs() {
 }
 
 const handler: Principal = { clientId: 'bench:handler', name: 'bench', role: 'handler', districts: 'all', baseIds: [] };
-
-function toRecord(d: Deadline): DeadlineRecord {
-  return {
-    id: d.id,
-    rule: d.rule,
-    ...(d.ref ? { ref: d.ref } : {}),
-    startAt: new Date(d.startAt),
-    dueAt: new Date(d.dueAt),
-    status: d.status,
-    openedSeq: d.openedSeq,
-    ...(d.settledAt ? { settledAt: new Date(d.settledAt) } : {}),
-    ...(d.missedAt ? { missedAt: new Date(d.missedAt) } : {}),
-    ...(d.metLate ? { metLate: true } : {}),
-    extensions: d.extensions.map((e) => ({ from: new Date(e.from), to: new Date(e.to), reason: e.reason, seq: e.seq })),
-  };
-}
 
 function factsAt(doc: CaseDocument, now: Date): CaseFacts {
   const nowIso = now.toISOString();
@@ -263,12 +250,15 @@ async function main() {
     const viewer = { authorization: `Bearer ${await mk({ name: 'bench viewer', role: 'viewer', districts: ['*'] })}` };
     const handlerToken = await mk({ name: 'bench handler', role: 'handler', districts: ['*'] });
 
+    // Wall time, and this process's CPU time (the service and the client share it): the machine may be busy with other work.
     const get = async (path: string, headers: Record<string, string> = viewer) => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const res = await fetch(`${url}${path}`, { headers });
       const text = await res.text();
       if (res.status !== 200) throw new Error(`${path} → ${res.status} ${text.slice(0, 300)}`);
-      return { ms: performance.now() - t0, body: text };
+      const c = process.cpuUsage(c0);
+      return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, body: text };
     };
 
     const first = await get('/stats/kpis');
@@ -286,18 +276,46 @@ async function main() {
       ['GET /stats/kpis.csv?groupBy=channel', '/stats/kpis.csv?groupBy=channel'],
       ['GET /stats/overdue?limit=50', '/stats/overdue?limit=50'],
     ];
-    const line = (name: string, s: ReturnType<typeof stats>, note = '') =>
-      console.log(`${name.padEnd(44)} median ${s.median.toFixed(1).padStart(7)} ms  p90 ${s.p90.toFixed(1).padStart(7)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})${note}`);
+    const line = (name: string, s: ReturnType<typeof stats>, note = '', cpu?: ReturnType<typeof stats>) =>
+      console.log(
+        `${name.padEnd(44)} median ${s.median.toFixed(1).padStart(7)} ms  p90 ${s.p90.toFixed(1).padStart(7)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})` +
+          `${cpu ? `  cpu median ${cpu.median.toFixed(1)} ms` : ''}${note}`,
+      );
     for (const [name, path] of reports) {
       const ms: number[] = [];
-      for (let r = 0; r < a.runs; r++) ms.push((await get(path)).ms);
-      line(name, stats(ms));
+      const cpu: number[] = [];
+      for (let r = 0; r < a.runs; r++) {
+        const res = await get(path);
+        ms.push(res.ms);
+        cpu.push(res.cpu);
+      }
+      line(name, stats(ms), '', stats(cpu));
+    }
+
+    // The same reports through the service function, without HTTP, authentication and JSON.
+    const principal: Principal = { clientId: 'bench:viewer', name: 'bench', role: 'viewer', districts: 'all', baseIds: [] };
+    for (const [name, query] of [
+      ['getKpis() (all time, all districts)', {}],
+      ['getKpis() groupBy=caseClass', { groupBy: 'caseClass' }],
+    ] as const) {
+      const ms: number[] = [];
+      const cpu: number[] = [];
+      for (let r = 0; r < a.runs; r++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        await getKpis(svc.ctx, principal, query);
+        ms.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+      }
+      line(name, stats(ms), '', stats(cpu));
     }
 
     // A case changes through the API: the next report re-reads that one case before answering.
     const id = `case_bench_${String(templates.findIndex((d) => d.stage !== 'closed' && d.stage !== 'suspended')).padStart(7, '0')}`;
     const events2: number[] = [];
     const after: number[] = [];
+    const afterCpu: number[] = [];
     for (let r = 0; r < 3; r++) {
       const t0 = performance.now();
       const sent = await fetch(`${url}/cases/${id}/events`, {
@@ -307,11 +325,13 @@ async function main() {
       });
       if (sent.status !== 200) throw new Error(`event → ${sent.status} ${await sent.text()}`);
       events2.push(performance.now() - t0);
-      after.push((await get('/stats/kpis')).ms);
+      const res = await get('/stats/kpis');
+      after.push(res.ms);
+      afterCpu.push(res.cpu);
     }
     line('POST /cases/:id/events (for comparison)', stats(events2));
-    line('GET /stats/kpis right after that event', stats(after), '  (re-reads the changed case by _id)');
-    console.log(`total ${secs(performance.now() - total)}`);
+    line('GET /stats/kpis right after that event', stats(after), '  (re-reads the changed case by _id)', stats(afterCpu));
+    console.log(`total ${secs(performance.now() - total)}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
   } finally {
     await svc.stop();
     await db.stop();

@@ -1,5 +1,5 @@
 /**
- * npm run seed:demo [-- --cases 2000 --seed 1 --now 2026-01-05 --concurrency 4]
+ * npm run seed:demo [-- --cases 2000 --seed 1 --now 2026-01-05 --concurrency 2]
  *
  * Realistic demo data for Suzhou: the ten districts and county-level cities, ten restoration bases
  * (the Taihu Eco-Island demonstration base among them) with project libraries, budgets and funding
@@ -976,7 +976,7 @@ export const seedArgs = z
     cases: z.coerce.number().int().min(1).max(200_000).default(2_000),
     seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
     now: z.iso.date().default(todayCst),
-    concurrency: z.coerce.number().int().min(1).max(32).default(4),
+    concurrency: z.coerce.number().int().min(1).max(32).default(2),
   })
   .strict();
 
@@ -1020,6 +1020,13 @@ async function main(): Promise<void> {
   const svc = await startService({ config, clock, listen: false });
   try {
     console.log(`engine: ${svc.ctx.engine.engine} ${svc.ctx.engine.version}`);
+    if (svc.ctx.engine.engine === 'ferretdb' && args.cases > 300) {
+      console.log(
+        'note: on the embedded FerretDB v1 engine every case event costs more the more cases are stored (its version-guarded\n' +
+          '      update reads the collection in Go, and even an _id lookup scans it: see docs/kpis.md), so thousands of cases take\n' +
+          '      hours on a small machine. `--cases 300` gives a quick demo; MONGODB_URI (a real MongoDB) has no such limit.',
+      );
+    }
     const summary = await seedDemo(svc.ctx, clock, { ...args, progress: progressBar() });
     process.stderr.write('\n');
     const byStage = await CaseModel.aggregate<{ _id: string; n: number }>([{ $match: { _id: { $regex: `^case_demo${args.seed}_` } } }, { $group: { _id: '$stage', n: { $sum: 1 } } }]);

@@ -1,5 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
-import { CaseModel, type CaseDocument, type DeadlineRecord, type HistoryEntry } from '../../models/case';
+import { CaseModel, type CaseDocument, type HistoryEntry } from '../../models/case';
 import { requireAccess } from '../auth/permissions';
 import { coversDistrict, type Principal } from '../auth/principal';
 import type { AppContext } from '../context';
@@ -13,7 +13,7 @@ import { advanceCase, startCase, topStateOf, type PersistedCaseSnapshot } from '
 import { MACHINE_VERSION } from '../../workflows/case-machine';
 import { MachineVersionError, upgradeSnapshot } from '../../workflows/migrations';
 import { liabilityStatus, restorationStatus, type RestorationFacts } from '../../workflows/case-status';
-import { nextDueAt, planDeadlines, type Deadline } from '../../workflows/deadlines';
+import { nextDueAt, planDeadlines } from '../../workflows/deadlines';
 import { cstDate } from '../../workflows/fields';
 import type { DeadlineRuleName } from '../../workflows/rules';
 import { assignCaseNo, claimManualCaseNo, releaseManualCaseNo } from './case-numbers';
@@ -22,6 +22,7 @@ import { caseScopeOf, systemCaseScope, type CaseScope } from './case-scope';
 import { entryHash, GENESIS_HASH, historyItemView, verifyChain } from './case-history';
 import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
 import { kpiFieldsOf } from '../stats/kpi-fields';
+import { toDeadline, toRecord } from './deadline-records';
 import { listCasesQuery, registerLeadBody, type RegisterLeadInput } from './case-schemas';
 import { caseSummary, caseView } from './case-view';
 
@@ -34,39 +35,6 @@ import { caseSummary, caseView } from './case-view';
 
 /** Events that make a case visible to the procuratorate of its district. */
 const procuratorateEvents: ReadonlySet<string> = new Set(['PROCURATORATE_NOTIFIED', 'HANDED_TO_PROCURATORATE', 'DEEMED_NOT_PURSUED']);
-
-function toDeadline(d: DeadlineRecord): Deadline {
-  const iso = (x: Date | undefined) => (x ? new Date(x).toISOString() : undefined);
-  return {
-    id: d.id,
-    rule: d.rule as DeadlineRuleName,
-    ...(d.ref ? { ref: d.ref } : {}),
-    startAt: iso(d.startAt)!,
-    dueAt: iso(d.dueAt)!,
-    status: d.status,
-    openedSeq: d.openedSeq,
-    ...(d.settledAt ? { settledAt: iso(d.settledAt) } : {}),
-    ...(d.missedAt ? { missedAt: iso(d.missedAt) } : {}),
-    ...(d.metLate ? { metLate: true } : {}),
-    extensions: (d.extensions ?? []).map((e) => ({ from: iso(e.from)!, to: iso(e.to)!, reason: e.reason, seq: e.seq })),
-  };
-}
-
-function toRecord(d: Deadline): DeadlineRecord {
-  return {
-    id: d.id,
-    rule: d.rule,
-    ...(d.ref ? { ref: d.ref } : {}),
-    startAt: new Date(d.startAt),
-    dueAt: new Date(d.dueAt),
-    status: d.status,
-    openedSeq: d.openedSeq,
-    ...(d.settledAt ? { settledAt: new Date(d.settledAt) } : {}),
-    ...(d.missedAt ? { missedAt: new Date(d.missedAt) } : {}),
-    ...(d.metLate ? { metLate: true } : {}),
-    extensions: d.extensions.map((e) => ({ from: new Date(e.from), to: new Date(e.to), reason: e.reason, seq: e.seq })),
-  };
-}
 
 function partyKey(code: string): string {
   return code.trim().toUpperCase();

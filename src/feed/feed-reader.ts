@@ -67,6 +67,13 @@ function scopeOfChanges(scope: CaseScope): QueryFilter<ChangeDocument> {
   };
 }
 
+/** The same test as scopeOfChanges, for records already in memory. */
+function inScopeOfChanges(scope: CaseScope): (c: ChangeDocument) => boolean {
+  const districts = scope.districts === 'all' ? null : new Set(scope.districts);
+  return (c) =>
+    !c.abandoned && (districts === null || (c.district !== undefined && districts.has(c.district))) && (!scope.procuratorateOnly || c.procuratorateVisible === true);
+}
+
 /**
  * A case's history for a replay, or null when the case is outside the scope. Read by `_id` alone
  * and checked with `inScope`: FerretDB v1 uses its _id lookup only for a filter that holds nothing
@@ -101,18 +108,23 @@ export async function readFeedPage(resolver: FeedResolver, scope: CaseScope, aft
   };
   const stopped = (): FeedPage => ({ items, nextCursor: items[items.length - 1]!.cursor, hasMore: true });
 
+  // Cursors are only ever issued at or below W; one beyond it was not (it is forged or from another database).
+  if (after.ticket > resolved) return { items, nextCursor: encodeFeedCursor(after), hasMore: false };
   let position = after;
   if (position.seq !== undefined) {
-    const rec = replays ? await ChangeModel.findOne({ _id: position.ticket, ...filter }).lean<ChangeRecord>() : null;
+    const fromCache = replays ? resolver.cachedAfter(position.ticket - 1, position.ticket, inScopeOfChanges(scope), 1) : [];
+    const rec = fromCache ? (fromCache[0] as ChangeRecord | undefined) : await ChangeModel.findOne({ _id: position.ticket, ...filter }).lean<ChangeRecord>();
     if (rec?.becameVisible && position.seq < rec.seq && !(await emit(rec, position.seq + 1))) return stopped();
     position = { ticket: position.ticket };
   }
   if (position.ticket >= resolved) return { items, nextCursor: encodeFeedCursor(position), hasMore: false };
 
-  const records = await ChangeModel.find({ _id: { $gt: position.ticket, $lte: resolved }, ...filter })
-    .sort({ _id: 1 })
-    .limit(limit)
-    .lean<ChangeRecord[]>();
+  const records =
+    (resolver.cachedAfter(position.ticket, resolved, inScopeOfChanges(scope), limit) as ChangeRecord[] | null) ??
+    (await ChangeModel.find({ _id: { $gt: position.ticket, $lte: resolved }, ...filter })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<ChangeRecord[]>());
   for (const rec of records) {
     if (!(await emit(rec, replays && rec.becameVisible ? 1 : rec.seq))) return stopped();
   }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { CaseModel, type HistoryEntry } from '../../models/case';
 import { serialized } from '../db/serialized';
-import { ChangeModel, CounterModel } from '../../models/feed';
+import { ChangeModel, CounterModel, type ChangeDocument } from '../../models/feed';
 import type { AppContext } from '../context';
 import { abandonTicket, recordChange, type ChangeInput } from './feed-writer';
 
@@ -29,6 +29,8 @@ export interface FeedResolverOptions {
   scanBatch: number;
   /** Scans per call: one request never walks an unbounded backlog. */
   maxScansPerCall: number;
+  /** Resolved change records kept in memory for readers near the head of the feed. */
+  cachedRecords: number;
   /** Unresolved this long: look for the ticket in the cases' histories. */
   repairAfterMs: number;
   /**
@@ -42,6 +44,7 @@ export interface FeedResolverOptions {
 export const defaultResolverOptions: FeedResolverOptions = {
   scanBatch: 1000,
   maxScansPerCall: 20,
+  cachedRecords: 5000,
   repairAfterMs: 3_000,
   abandonAfterMs: 120_000,
 };
@@ -98,6 +101,13 @@ export function changesFromHistory(doc: CaseForRepair, tickets: ReadonlySet<numb
 
 export class FeedResolver {
   private known = 0;
+  /**
+   * The records of tickets (cacheFrom, known], read by the scans that resolved them. Records are
+   * final once resolved, so readers near the head of the feed are served from here instead of
+   * querying `changes` again (on FerretDB v1 every such query scans the collection).
+   */
+  private readonly recent = new Map<number, ChangeDocument>();
+  private cacheFrom = 0;
   /** Ticket → when this process first saw it unresolved (performance.now()). */
   private readonly unresolvedSince = new Map<number, number>();
   private running: Promise<number> | null = null;
@@ -132,6 +142,12 @@ export class FeedResolver {
   private async advance(): Promise<number> {
     const stored = await CounterModel.findById(WATERMARK_ID).lean();
     const start = Math.max(this.known, stored?.seq ?? 0);
+    if (start !== this.cacheFrom + this.recent.size) {
+      // Another instance resolved further than this one knew: the cache starts again from there.
+      this.recent.clear();
+      this.cacheFrom = start;
+    }
+    this.known = start;
     let w = start;
     for (let scan = 0; scan < this.options.maxScansPerCall; scan++) {
       const issued = (await CounterModel.findById(TICKET_COUNTER_ID).lean())?.seq ?? 0;
@@ -148,14 +164,33 @@ export class FeedResolver {
     return this.known;
   }
 
-  /** The last contiguous resolved ticket from w, and the unresolved tickets in (w, hi]. */
+  /** The last contiguous resolved ticket from w, and the unresolved tickets in (w, hi]; caches what resolved. */
   private async scan(w: number, hi: number): Promise<{ next: number; missing: number[] }> {
-    const present = new Set((await ChangeModel.find({ _id: { $gt: w, $lte: hi } }, { _id: 1 }).lean()).map((c) => c._id));
+    const present = new Map((await ChangeModel.find({ _id: { $gt: w, $lte: hi } }).lean<ChangeDocument[]>()).map((c) => [c._id, c]));
     let next = w;
     while (next < hi && present.has(next + 1)) next += 1;
     const missing: number[] = [];
     for (let t = next + 1; t <= hi; t++) if (!present.has(t)) missing.push(t);
+    const cached = this.cacheFrom + this.recent.size;
+    if (cached >= w) {
+      for (let t = cached + 1; t <= next; t++) this.recent.set(t, present.get(t)!);
+      while (this.recent.size > this.options.cachedRecords) this.recent.delete(++this.cacheFrom);
+    }
     return { next, missing };
+  }
+
+  /**
+   * The resolved records in (after, upTo] that `wanted` accepts, at most `limit`, in ticket order —
+   * or null when the cache does not hold that whole range (then read the collection).
+   */
+  cachedAfter(after: number, upTo: number, wanted: (c: ChangeDocument) => boolean, limit: number): ChangeDocument[] | null {
+    if (after < this.cacheFrom || upTo > this.cacheFrom + this.recent.size) return null;
+    const out: ChangeDocument[] = [];
+    for (let t = after + 1; t <= upTo && out.length < limit; t++) {
+      const c = this.recent.get(t)!;
+      if (wanted(c)) out.push(c);
+    }
+    return out;
   }
 
   /** Repairs holes old enough; true when at least one ticket was resolved here. */

@@ -1,3 +1,4 @@
+import { toDeadline } from '../cases/deadline-records';
 import type { DeadlineRecord } from '../../models/case';
 import type { CaseContext } from '../../workflows/case-context';
 import type { Deadline } from '../../workflows/deadlines';
@@ -112,23 +113,10 @@ export function hasCurrentKpi(doc: Pick<FactSource, 'kpi'>): boolean {
   return !!kpi && kpi.v === KPI_FIELDS_VERSION;
 }
 
-const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : undefined);
 
 /** The machine's form of stored deadlines, for recomputing KPI fields of older documents. */
 export function deadlinesOf(records: readonly DeadlineRecord[]): Deadline[] {
-  return records.map((d) => ({
-    id: d.id,
-    rule: d.rule as DeadlineRuleName,
-    ...(d.ref ? { ref: d.ref } : {}),
-    startAt: iso(d.startAt)!,
-    dueAt: iso(d.dueAt)!,
-    status: d.status,
-    openedSeq: d.openedSeq,
-    ...(d.settledAt ? { settledAt: iso(d.settledAt) } : {}),
-    ...(d.missedAt ? { missedAt: iso(d.missedAt) } : {}),
-    ...(d.metLate ? { metLate: true } : {}),
-    extensions: (d.extensions ?? []).map((e) => ({ from: iso(e.from)!, to: iso(e.to)!, reason: e.reason, seq: e.seq })),
-  }));
+  return records.map(toDeadline);
 }
 
 const ms = (v: unknown): number | null => {

@@ -45,10 +45,13 @@ export const FLAG = {
   liveDeadlines: 1024,
   restored: 2048,
   escrow: 4096,
+  missedDeadline: 8192,
 } as const;
 
 const dateColumns = [
   'receivedAt', 'damageConfirmedAt', 'claimStartedAt', 'notStartedAt', 'closedAt', 'servedAt', 'agreedAt', 'signedAt', 'verificationDueAt', 'noticeDueAt',
+  /** The earliest due time among the case's open deadlines (NaN: none): overdue once it has passed. */
+  'nextOpenDueAt',
 ] as const;
 const moneyColumns = ['moneyDue', 'moneyPaid', 'treasuryDue', 'treasuryPaid', 'escrowDue', 'escrowPaid', 'thirdPartyDue', 'thirdPartyPaid'] as const;
 const codeColumns = ['district', 'channel', 'stage', 'restorationStatus', 'notStartedReason', 'terminationReason'] as const;
@@ -129,6 +132,7 @@ export class FactTable {
     d.signedAt[i] = nan(k.agreementSignedAt);
     d.verificationDueAt[i] = nan(k.verificationDueAt);
     d.noticeDueAt[i] = nan(k.procuratorateNoticeDueAt);
+    d.nextOpenDueAt[i] = f.deadlines.reduce((min, x) => (x.status === 'open' && !(x.dueAt >= min) ? x.dueAt : min), NaN);
     const m = this.money;
     m.moneyDue[i] = k.moneyDueFen;
     m.moneyPaid[i] = k.moneyPaidFen;
@@ -166,7 +170,8 @@ export class FactTable {
       (f.stage === 'suspended' ? FLAG.suspended : 0) |
       (f.deadlines.length ? FLAG.liveDeadlines : 0) |
       (f.restorationStatus === 'restored' ? FLAG.restored : 0) |
-      (f.escrow.length ? FLAG.escrow : 0);
+      (f.escrow.length ? FLAG.escrow : 0) |
+      (f.deadlines.some((x) => x.status === 'missed') ? FLAG.missedDeadline : 0);
     if (f.escrow.length) this.escrow.set(i, f.escrow);
     else this.escrow.delete(i);
   }

@@ -57,11 +57,6 @@ export interface CaseCounts {
 const DAY = 86_400_000;
 const YEAR = 365.25 * DAY;
 
-export function inPeriod(t: number | null, p: Period): boolean {
-  if (t === null || Number.isNaN(t)) return false;
-  return (p.fromMs === null || t >= p.fromMs) && (p.toMs === null || t < p.toMs);
-}
-
 export function rate(numerator: number, denominator: number): Rate {
   return { value: denominator > 0 ? numerator / denominator : null, numerator, denominator };
 }
@@ -70,25 +65,37 @@ function bump(counts: Counts, key: string, by = 1): void {
   counts[key] = (counts[key] ?? 0) + by;
 }
 
-/** Ascending numeric sort without a comparator callback (a typed array sorts numbers natively). */
-function sortedNumbers(values: readonly number[]): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
-function quantile(sorted: ArrayLike<number>, q: number): number | null {
-  if (sorted.length === 0) return null;
-  if (q === 0.5) {
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/**
+ * Quantiles of whole-day durations by counting (O(n + largest value)) rather than sorting: a report
+ * takes them several times over tens of thousands of cases.
+ */
+function dayQuantiles(values: readonly number[]): { count: number; total: number; median: number | null; p90: number | null } {
+  const n = values.length;
+  if (n === 0) return { count: 0, total: 0, median: null, p90: null };
+  let max = 0;
+  let total = 0;
+  for (const v of values) {
+    total += v;
+    if (v > max) max = v;
   }
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  const hist = new Uint32Array(Math.min(max, 1_000_000) + 1);
+  for (const v of values) hist[Math.min(Math.max(0, Math.round(v)), hist.length - 1)]! += 1;
+  // The k-th smallest value (0-based).
+  const nth = (k: number): number => {
+    let seen = 0;
+    for (let d = 0; d < hist.length; d++) {
+      seen += hist[d]!;
+      if (seen > k) return d;
+    }
+    return hist.length - 1;
+  };
+  const median = n % 2 ? nth((n - 1) / 2) : (nth(n / 2 - 1) + nth(n / 2)) / 2;
+  return { count: n, total, median, p90: nth(Math.min(n - 1, Math.ceil(0.9 * n) - 1)) };
 }
 
 function days(values: number[]): Days {
-  const sorted = sortedNumbers(values);
-  let total = 0;
-  for (const v of values) total += v;
-  return { ...rate(total, sorted.length), value: quantile(sorted, 0.5), mean: sorted.length ? total / sorted.length : null, p90: quantile(sorted, 0.9) };
+  const q = dayQuantiles(values);
+  return { ...rate(q.total, q.count), value: q.median, mean: q.count ? q.total / q.count : null, p90: q.p90 };
 }
 
 /** Whole days between two instants (the business days the parties experience, not hours / 24 rounded up). */
@@ -110,7 +117,7 @@ const F_DUTY = FLAG.hasRestorationDuty;
 const F_SUSPENDED = FLAG.suspended;
 const F_RESTORED = FLAG.restored;
 const F_ESCROW = FLAG.escrow;
-const F_LIVE = FLAG.liveDeadlines;
+const F_MISSED = FLAG.missedDeadline;
 const D_ON_TIME = DEADLINE.on_time;
 const D_LATE = DEADLINE.late;
 const D_CANCELLED = DEADLINE.cancelled;
@@ -291,8 +298,8 @@ export function computeKpis(table: FactTable, rows: Int32Array, period: Period, 
 
   const byClass = Object.fromEntries(
     caseClasses.map((c, k) => {
-      const sorted = sortedNumbers(closureDaysByClass[k]!);
-      return [c, { median: quantile(sorted, 0.5), count: sorted.length }];
+      const q = dayQuantiles(closureDaysByClass[k]!);
+      return [c, { median: q.median, count: q.count }];
     }),
   ) as Record<CaseClass, { median: number | null; count: number }>;
   const byStatus: Counts = {};
@@ -363,7 +370,8 @@ export function countCases(table: FactTable, rows: Int32Array, period: Period, n
     received += 1;
     const stage = table.code.stage[i]!;
     if (stage === closedCode) closed += 1;
-    if (table.flags[i]! & F_LIVE && isOverdue(table.facts[i]!, now)) overdue += 1;
+    const f = table.flags[i]!;
+    if (f & F_MISSED || (!(f & F_SUSPENDED) && table.date.nextOpenDueAt[i]! < now)) overdue += 1;
     stages[stage]! += 1;
     districts[table.code.district[i]!]! += 1;
   }
@@ -385,11 +393,6 @@ export function countCases(table: FactTable, rows: Int32Array, period: Period, n
 /** An open deadline past due (a suspended case's clock is stopped), or one the scheduler marked missed. */
 export function overdueDeadlines(f: CaseFact, now: number) {
   return f.deadlines.filter((d) => d.status === 'missed' || (d.dueAt < now && f.stage !== 'suspended'));
-}
-
-export function isOverdue(f: CaseFact, now: number): boolean {
-  for (const d of f.deadlines) if (d.status === 'missed' || (d.dueAt < now && f.stage !== 'suspended')) return true;
-  return false;
 }
 
 export type KpiValues = Pick<KpiReport, KpiKey>;

@@ -113,8 +113,8 @@ describe('the web console, in Chinese, in a real browser', () => {
 
   it('signs in with a pasted token and shows the role and districts', async () => {
     const s = await newSession(browser);
-    // This session tries a wrong token (401) and an event the service refuses (422).
-    sessions.push({ name: 'handler', console: s.console, allowed: [401, 422] });
+    // This session tries a wrong token (401), a stale version (409) and an event the service refuses (422).
+    sessions.push({ name: 'handler', console: s.console, allowed: [401, 409, 422] });
     page = s.page;
     await page.goto(`${base}/`);
     await page.waitForURL(/\/login$/);
@@ -234,6 +234,18 @@ describe('the web console, in Chinese, in a real browser', () => {
     await pickDate(d, '答复期限', cstDate(14));
     await submitEvent(page, d, '磋商·磋商进行中');
 
+    // Someone else records the obligor's reply while this form is open: the service refuses the
+    // stale version (409) and the form says so plainly.
+    d = await openEvent(page, 'CONSULTATION_AGREED');
+    await choose(page, d, '义务类型', '公证提存');
+    await d.getByLabel('金额').fill('107873');
+    await handler.post(`/cases/${caseId}/events`, { type: 'OBLIGOR_REPLIED', reply: 'agree_to_consult' }).expect(200);
+    await d.getByTestId('event-submit').click();
+    await d.getByTestId('event-error').getByText('该案件已被他人更新，请刷新后重试').waitFor();
+    await d.getByRole('button', { name: '关闭并刷新' }).click();
+    await d.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: '办理记录（9）' }).waitFor();
+
     d = await openEvent(page, 'CONSULTATION_AGREED');
     await choose(page, d, '义务类型', '公证提存');
     await d.getByLabel('金额').fill('107873');
@@ -312,6 +324,9 @@ describe('the web console, in Chinese, in a real browser', () => {
     await mgr.locator('[data-action="publish"]').click();
     await mgr.locator('.ant-modal-content').getByRole('button', { name: /确\s?定/ }).click();
     await mgr.getByText(/已发布/).first().waitFor();
+    // Two-way matching from the project's side: the case's escrowed money is suggested, with reasons.
+    const forProject = mgr.getByTestId('case-suggestions');
+    await forProject.locator('tr.ant-table-row').filter({ hasText: title }).getByTestId('score-reasons').getByText('资金', { exact: true }).waitFor();
     await mgr.getByRole('link', { name: '修复项目库' }).click();
     await mgr.getByRole('link', { name: projectName }).waitFor();
     await screenshot(mgr, '05-project-library');

@@ -279,7 +279,7 @@ describe('authorization matrix', () => {
       if (d.roles) expect({ route: `${r.method} ${r.route}`, roles: [...d.roles].sort() }).toEqual({ route: `${r.method} ${r.route}`, roles: [...permissions[r.action].roles].sort() });
     }
     console.log(`authorization matrix: ${rows.length} rows cover all ${described.length} described routes`);
-  });
+  }, 60_000);
 
   it('answers every endpoint × role × own/foreign/hidden cell as the permission table says', async () => {
     const failures: string[] = [];
@@ -314,7 +314,7 @@ describe('authorization matrix', () => {
     console.log(`authorization matrix: ${cells} cells (${rows.length} endpoints × ${roles.length} roles × own/foreign/hidden where scoped) — ${statuses}`);
     expect(failures).toEqual([]);
     expect(cells).toBeGreaterThan(300);
-  });
+  }, 300_000);
 
   it('lets each role send exactly the case events the workflow gives it, on cases it may see', async () => {
     const events: Record<string, Record<string, unknown>> = {
@@ -363,7 +363,7 @@ describe('authorization matrix', () => {
     console.log(`case-event roles: ${cells} cells (${Object.keys(events).length} events × 4 cases × ${roles.length} roles), ${sentOk} accepted`);
     expect(failures).toEqual([]);
     expect(sentOk).toBeGreaterThan(5);
-  });
+  }, 300_000);
 
   it('refuses a revoked token at once, and missing or malformed tokens, on every endpoint', async () => {
     const c = await newClient(svc.app, 'handler', { districts: [A] }, '即将撤销');
@@ -390,5 +390,5 @@ describe('authorization matrix', () => {
     }
     console.log(`unauthenticated: ${cells} cells (${rows.length} endpoints × revoked/none/garbage/basic), the revoked token refused on the first request after revocation`);
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 });

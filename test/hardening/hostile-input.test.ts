@@ -438,6 +438,8 @@ interface Built {
   owned: { at: Path; key: string }[];
   unknownQueryKey: boolean;
   sentinel: boolean;
+  /** Set by the deterministic sweeps: this request must be refused. */
+  mustRefuse?: boolean;
 }
 
 function build(fz: FuzzCase): Built {
@@ -618,6 +620,7 @@ async function sendAndCheck(b: Built, baseline: string): Promise<void> {
     stats.unknownKeysRefused += 1;
   }
   if (b.unknownQueryKey && ok) fail('a query with an unknown parameter was accepted');
+  if (b.mustRefuse && ok) fail('a request that names a field it may not set, or puts an operator where a string belongs, was accepted');
   if (b.owned.length) stats.ownedInjected += 1;
   if (b.body && typeof b.body === 'object' && JSON.stringify(b.body).match(/"(__proto__|constructor|prototype)"/)) stats.protoInjected += 1;
   if (ok && b.sentinel && (reply.text.includes(SENTINEL_TEXT) || reply.text.includes(String(SENTINEL_NUMBER)))) fail('a server-owned value sent by the client came back in the reply');
@@ -625,7 +628,9 @@ async function sendAndCheck(b: Built, baseline: string): Promise<void> {
 
   // The digest before and after.
   const digestStarted = performance.now();
-  if (ok && b.method !== 'GET') await journal.settle();
+  // Work an accepted write started without waiting for it (change listeners) belongs to it: wait
+  // until the database has been idle for a while (longer when the machine is slow).
+  if (ok && b.method !== 'GET') await journal.settle(Math.min(500, Math.max(40, reply.ms)));
   else if (journal.inFlight > 0) await journal.settle();
   let changes: Change[] = await tracker.changedSince(before);
   // A change-feed read raises the feed's resolved-through watermark (derived bookkeeping, see
@@ -722,6 +727,35 @@ describe('hostile input', () => {
     for (const a of answers) expect(a).toMatch(/→ 400 invalid_request$/);
   });
 
+  it('MongoDB operators in every string position of every body, and in every query parameter, are refused and change nothing', async () => {
+    const baseline = protoBaseline();
+    const operators: unknown[] = [{ $gt: '' }, { $ne: null }, { $regex: '.*' }, { $where: 'true' }];
+    let bodyCells = 0;
+    let queryCells = 0;
+    for (const template of templates) {
+      const t = templates.indexOf(template);
+      if (template.body && template.schema) {
+        const strings = nodesOf(template.body()).filter((n) => typeof n.value === 'string');
+        for (const leaf of strings) {
+          for (const op of operators) {
+            const b = build({ t, mutations: [] });
+            setAt(b.body as Record<string, unknown>, leaf.path, structuredClone(op));
+            await sendAndCheck({ ...b, mustRefuse: true }, baseline);
+            bodyCells += 1;
+          }
+        }
+      }
+      for (const [param] of Object.entries(template.query ?? {})) {
+        if (!template.queryKeys) continue;
+        const b = build({ t, mutations: [] });
+        await sendAndCheck({ ...b, path: `${b.path}&${encodeURIComponent(`${param}[$ne]`)}=x`, unknownQueryKey: true, mustRefuse: true }, baseline);
+        queryCells += 1;
+      }
+    }
+    console.log(`operators: ${bodyCells} (body string position × operator) cells and ${queryCells} query-parameter cells, all refused with the database unchanged`);
+    expect(bodyCells).toBeGreaterThan(300);
+  }, 300_000);
+
   it('mass assignment: every server-owned field, in every body the API reads, is refused and changes nothing', async () => {
     const baseline = protoBaseline();
     let sent = 0;
@@ -734,7 +768,7 @@ describe('hostile input', () => {
         const b = build({ t: templates.indexOf(template), mutations: [] });
         const body = b.body as Record<string, unknown>;
         withOwnKey(body, key, key === 'history' || key === 'deadlines' ? [{ type: SENTINEL_TEXT }] : key.endsWith('Fen') || key === 'version' || key === 'seq' ? SENTINEL_NUMBER : SENTINEL_TEXT);
-        await sendAndCheck({ ...b, unknownKeys: [{ at: [], key }], owned: [{ at: [], key }], sentinel: true }, baseline);
+        await sendAndCheck({ ...b, unknownKeys: [{ at: [], key }], owned: [{ at: [], key }], sentinel: true, mustRefuse: true }, baseline);
         sent += 1;
       }
     }

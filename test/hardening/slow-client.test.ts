@@ -16,7 +16,7 @@ let svc: TestService;
 
 beforeAll(async () => {
   svc = await startTestService({ listen: true });
-});
+}, 120_000);
 afterAll(async () => {
   await svc?.stop();
 });

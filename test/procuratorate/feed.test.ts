@@ -82,6 +82,24 @@ describe('the change feed', () => {
     expect(fromItem.items).toEqual(whole.items.slice(3));
   });
 
+  it('gives the same pages from the collection as from the in-memory cache of recent records', async () => {
+    const id = await newLead(handler, DISTRICT_A);
+    await startClaim(handler, id);
+    await send(handler, id, { type: 'PROCURATORATE_NOTIFIED', procuratorate: PROCURATORATE_A });
+    const cached = await drainFeed(proc, undefined, 4);
+    const { options } = feedRuntimeFor(svc.ctx).resolver;
+    const before = options.cachedRecords;
+    options.cachedRecords = 2;
+    try {
+      await send(handler, id, { type: 'MARKED_MAJOR', basis: 'designated' }); // the next scan trims the cache
+      const fromCollection = await drainFeed(proc, undefined, 4);
+      expect(fromCollection.items.slice(0, cached.items.length)).toEqual(cached.items);
+      expect(fromCollection.items.slice(cached.items.length).map((i) => i.type)).toEqual(['MARKED_MAJOR']);
+    } finally {
+      options.cachedRecords = before;
+    }
+  });
+
   it('answers a caught-up reader with no items and a cursor to continue from, and refuses bad parameters', async () => {
     const { cursor } = await drainFeed(proc, undefined);
     const caughtUp = await page(cursor);

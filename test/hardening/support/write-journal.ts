@@ -90,7 +90,10 @@ function affectedBy(op: string, result: unknown): number {
 
 export class WriteJournal {
   entries: JournalEntry[] = [];
+  /** Database operations (reads through Mongoose queries, and writes) running now. */
   inFlight = 0;
+  /** Bumped whenever an operation starts or ends: work the service does after it replied shows here. */
+  activity = 0;
   private seq = 0;
   private restore: (() => void) | null = null;
 
@@ -106,6 +109,7 @@ export class WriteJournal {
       const journal = this;
       proto[method] = async function patched(this: { collectionName: string }, ...args: unknown[]) {
         journal.inFlight += 1;
+        journal.activity += 1;
         try {
           const result = await original.apply(this, args);
           journal.record(this.collectionName, method, affectedBy(method, result), idsOf(method, args));
@@ -116,11 +120,32 @@ export class WriteJournal {
           throw err;
         } finally {
           journal.inFlight -= 1;
+          journal.activity += 1;
         }
       };
     }
+    // Reads too, so that settle() waits for work a request started and did not await (a listener
+    // that reads before it writes).
+    const queryProtos = [mongoose.Query.prototype, mongoose.Aggregate.prototype] as unknown as { exec: (...a: unknown[]) => Promise<unknown> }[];
+    const execs = queryProtos.map((p) => p.exec);
+    queryProtos.forEach((p, i) => {
+      const original = execs[i]!;
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      const journal = this;
+      p.exec = async function tracked(this: unknown, ...args: unknown[]) {
+        journal.inFlight += 1;
+        journal.activity += 1;
+        try {
+          return await original.apply(this, args);
+        } finally {
+          journal.inFlight -= 1;
+          journal.activity += 1;
+        }
+      };
+    });
     this.restore = () => {
       for (const [method, original] of originals) proto[method] = original;
+      queryProtos.forEach((p, i) => (p.exec = execs[i]!));
     };
   }
 
@@ -161,15 +186,15 @@ export class WriteJournal {
     return out;
   }
 
-  /** Waits until no write is running and none has started for `quietMs`. */
-  async settle(quietMs = 40, maxMs = 5_000): Promise<void> {
+  /** Waits until no database operation is running and none has started or ended for `quietMs`. */
+  async settle(quietMs = 40, maxMs = 10_000): Promise<void> {
     const until = Date.now() + maxMs;
-    let last = this.seq;
+    let last = this.activity;
     let quietSince = Date.now();
     while (Date.now() < until) {
       await new Promise((r) => setTimeout(r, 5));
-      if (this.inFlight > 0 || this.seq !== last) {
-        last = this.seq;
+      if (this.inFlight > 0 || this.activity !== last) {
+        last = this.activity;
         quietSince = Date.now();
       } else if (Date.now() - quietSince >= quietMs) return;
     }

@@ -38,7 +38,7 @@ export function SignIn() {
         <Typography.Text style={{ color: 'rgba(255,255,255,0.85)' }}>线索登记 · 索赔磋商 · 修复监管 · 双向匹配与公证提存</Typography.Text>
       </div>
       <Card className="signin-card" title="登录" variant="borderless">
-        <Form name="signin" layout="vertical" onFinish={onFinish} requiredMark={false}>
+        <Form name="signin" layout="vertical" onFinish={onFinish} requiredMark={false} onValuesChange={() => setError(null)}>
           <Form.Item
             name="token"
             label="访问令牌"

@@ -171,7 +171,7 @@ export default function Dashboard() {
             const r = asRate(kpis.data?.[h.key]);
             return (
               <Col span={8} key={h.key}>
-                <Card className="kpi-card" loading={kpis.loading && !kpis.data} data-kpi={h.key}>
+                <Card className="kpi-card" loading={kpis.loading && !kpis.data} data-kpi={h.key} style={{ height: '100%' }}>
                   <Statistic title={h.title} value={r ? formatPercent(r.value) : '—'} valueStyle={{ color: '#1d5fa8', fontSize: 32 }} />
                   <div className="kpi-fraction">
                     {r ? (

@@ -212,7 +212,7 @@ export default function EscrowLedger() {
               loading={loading}
               dataSource={data?.items ?? []}
               pagination={false}
-              scroll={{ x: 1100 }}
+              scroll={{ x: 1080 }}
               data-testid="escrow-ledger"
               locale={{ emptyText: '暂无提存记录' }}
               expandable={{
@@ -243,24 +243,36 @@ export default function EscrowLedger() {
                 ),
               }}
               columns={[
-                { title: '案件', dataIndex: 'title', ellipsis: true, render: (t: string, c) => <Link to={`/cases/${c.caseId}`}>{`${c.caseNo ?? ''} ${t}`}</Link> },
-                { title: '辖区', dataIndex: 'district', width: 100 },
+                {
+                  title: '案件',
+                  dataIndex: 'title',
+                  ellipsis: true,
+                  render: (t: string, c) => (
+                    <div className="cell-two-lines">
+                      <Link to={`/cases/${c.caseId}`}>{c.caseNo ?? '（未立案）'}</Link>
+                      <Typography.Text type="secondary" ellipsis>
+                        {t}
+                      </Typography.Text>
+                    </div>
+                  ),
+                },
+                { title: '辖区', dataIndex: 'district', width: 84 },
                 { title: '办理状态', dataIndex: 'state', width: 130, render: (s: string) => wf.stateLabel(s) },
-                { title: '提存金额', dataIndex: 'depositedFen', align: 'right', render: money },
-                { title: '已分配', dataIndex: 'allocatedFen', align: 'right', render: money },
-                { title: '已拨付', dataIndex: 'releasedFen', align: 'right', render: money },
-                { title: '未分配', dataIndex: 'unallocatedFen', align: 'right', render: money },
+                { title: '提存金额', dataIndex: 'depositedFen', align: 'right', width: 112, render: money },
+                { title: '已分配', dataIndex: 'allocatedFen', align: 'right', width: 112, render: money },
+                { title: '已拨付', dataIndex: 'releasedFen', align: 'right', width: 112, render: money },
+                { title: '未分配', dataIndex: 'unallocatedFen', align: 'right', width: 112, render: money },
                 {
                   title: '最长账龄',
                   key: 'age',
-                  width: 110,
+                  width: 88,
                   render: (_: unknown, c) => {
                     const ages = c.obligations.map((o) => o.oldestUnallocatedAgeDays).filter((x): x is number => x !== null);
                     if (!ages.length) return '—';
                     return <span className={c.flagged ? 'text-overdue' : undefined}>{Math.max(...ages)} 天</span>;
                   },
                 },
-                { title: '预警', dataIndex: 'flagged', width: 90, render: (f: boolean) => (f ? <Tag color="red">超期未分配</Tag> : <Tag color="green">正常</Tag>) },
+                { title: '预警', dataIndex: 'flagged', width: 96, render: (f: boolean) => (f ? <Tag color="red">超期未分配</Tag> : <Tag color="green">正常</Tag>) },
               ]}
             />
             <div className="pager">
