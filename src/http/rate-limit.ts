@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { body } from './errors';
 
 /**
@@ -18,7 +18,7 @@ export function perTokenRateLimit(perMinute: number): RequestHandler {
     keyGenerator: (req) => {
       const auth = req.headers.authorization;
       if (typeof auth === 'string' && auth.length > 0) return `t:${createHash('sha256').update(auth).digest('base64url')}`;
-      return `ip:${req.ip ?? 'unknown'}`;
+      return `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`;
     },
     handler: (_req, res, _next, options) => {
       const retryAfter = Math.max(1, Math.ceil(options.windowMs / 1000));
