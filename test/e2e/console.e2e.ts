@@ -70,7 +70,11 @@ async function openEvent(page: Page, type: string): Promise<Locator> {
 
 async function submitEvent(page: Page, d: Locator, expectedState: string): Promise<void> {
   await d.getByTestId('event-submit').click();
-  await d.waitFor({ state: 'detached' });
+  // Either the dialog closes, or it shows why not (then the test fails with that reason).
+  const refused = d.getByTestId('event-error').or(d.locator('.ant-form-item-explain-error')).first();
+  await Promise.race([d.waitFor({ state: 'detached', timeout: 30_000 }), refused.waitFor({ timeout: 30_000 }).then(async () => {
+    throw new Error(`the form was not accepted: ${await refused.textContent()}`);
+  })]);
   await page.getByTestId('case-summary').getByText(expectedState, { exact: true }).first().waitFor();
 }
 

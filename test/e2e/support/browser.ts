@@ -76,8 +76,20 @@ export function option(page: Page, label: string): Locator {
 
 export async function choose(page: Page, scope: Locator | Page, label: string, value: string): Promise<void> {
   // The select's box, not its search input (a chosen value covers the input).
-  await scope.getByLabel(label, { exact: true }).locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-select-selector ")][1]').click();
-  await option(page, value).first().click();
+  const box = scope.getByLabel(label, { exact: true }).locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-select-selector ")][1]');
+  const chosen = box.locator('.ant-select-selection-item').filter({ hasText: new RegExp(`^${escapeRegex(value)}$`) });
+  // A click can land while the dropdown is still sliding open on a busy machine: check and retry.
+  // (No Escape to close a dropdown: in a dialog it would close the dialog.)
+  for (let attempt = 1; ; attempt++) {
+    if (!(await option(page, value).first().isVisible())) await box.click();
+    await option(page, value).first().click();
+    try {
+      await chosen.waitFor({ timeout: 3000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
 }
 
 /** Types a date into an Ant Design date picker in its display format (2026年1月5日) and confirms it. */
