@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context';
 import { healthRoutes } from './health/routes';
+import { refuseDeepJson } from './http/json-depth';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { apiRoutes } from './api';
 
@@ -84,7 +85,7 @@ export function createApp(ctx: AppContext): Express {
     }),
   );
   app.use(helmet({ contentSecurityPolicy }));
-  app.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'], verify: refuseDeepJson }));
 
   app.use(healthRoutes(ctx));
   app.use('/api/v1', apiRoutes(ctx));

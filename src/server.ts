@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { AppContext, EngineDescription } from './context';
 import { connectDatabase, detectEngine } from './db/connection';
+import { useEngineSemantics } from './db/by-id';
 import { resolveDatabase, type ResolvedDatabase } from './db/engine';
 import { createLogger, type Logger } from './logger';
 import { ensureIndexes } from '../models';
@@ -91,6 +92,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   }
   const detected = await detectEngine(connection, resolved?.version ?? options.database?.version);
   const engine: EngineDescription = { ...detected, source };
+  useEngineSemantics(detected.engine);
   logger.info({ engine: engine.engine, version: engine.version, source, db: dbName }, `database engine: ${engine.engine} ${engine.version}`);
   await ensureIndexes(connection);
 

@@ -1,7 +1,7 @@
 import type { QueryFilter, ProjectionType, UpdateQuery } from 'mongoose';
 import { CaseModel, type CaseDocument, type HistoryEntry } from '../../models/case';
 import { idPattern } from '../ids';
-import { serialized } from '../db/serialized';
+import { findOneById, updateOneById, type GuardFilter } from '../db/by-id';
 import { scopeFilter, type CaseScope } from './case-scope';
 
 /**
@@ -16,12 +16,12 @@ export type CaseRecord = Omit<CaseDocument, 'history'>;
 
 export async function loadCase(scope: CaseScope, id: string): Promise<CaseRecord | null> {
   if (!idPattern.test(id)) return null;
-  return CaseModel.findOne({ _id: id, ...scopeFilter(scope) }, withoutHistory).lean<CaseRecord>();
+  return findOneById<CaseRecord>(CaseModel as never, id, scopeGuard(scope), withoutHistory);
 }
 
 export async function loadCaseHistory(scope: CaseScope, id: string): Promise<Pick<CaseDocument, '_id' | 'history' | 'version' | 'lastHash'> | null> {
   if (!idPattern.test(id)) return null;
-  return CaseModel.findOne({ _id: id, ...scopeFilter(scope) }, { history: 1, version: 1, lastHash: 1 }).lean();
+  return findOneById<Pick<CaseDocument, '_id' | 'history' | 'version' | 'lastHash'>>(CaseModel as never, id, scopeGuard(scope), { history: 1, version: 1, lastHash: 1 });
 }
 
 export async function insertCase(doc: CaseDocument): Promise<void> {
@@ -34,8 +34,7 @@ export async function insertCase(doc: CaseDocument): Promise<void> {
  * cannot project a findAndModify reply, and the caller already knows the document it wrote.)
  */
 export async function commitCaseChange(scope: CaseScope, id: string, expectedVersion: number, update: UpdateQuery<CaseDocument>): Promise<boolean> {
-  const res = await serialized(caseWriteKey(id), () => CaseModel.updateOne({ _id: id, version: expectedVersion, ...scopeFilter(scope) }, update));
-  return res.modifiedCount === 1;
+  return updateOneById(CaseModel, caseWriteKey(id), id, { version: expectedVersion, ...scopeGuard(scope) }, update as Record<string, unknown>);
 }
 
 /** The serialization key of every conditional write to one case (src/db/serialized.ts). */
@@ -44,8 +43,14 @@ export function caseWriteKey(id: string): string {
 }
 
 export async function currentVersion(scope: CaseScope, id: string): Promise<number | null> {
-  const doc = await CaseModel.findOne({ _id: id, ...scopeFilter(scope) }, { version: 1 }).lean();
+  if (!idPattern.test(id)) return null;
+  const doc = await findOneById<Pick<CaseDocument, 'version'>>(CaseModel as never, id, scopeGuard(scope), { version: 1 });
   return doc?.version ?? null;
+}
+
+/** The scope as a by-id guard (the same conditions as `scopeFilter`). */
+function scopeGuard(scope: CaseScope): GuardFilter {
+  return scopeFilter(scope) as GuardFilter;
 }
 
 export async function findCases(
@@ -62,7 +67,8 @@ export async function countCases(scope: CaseScope, filter: QueryFilter<CaseDocum
 
 /** Whether an event with this idempotency key is already in the case's history (crash recovery). */
 export async function historyHasKey(scope: CaseScope, id: string, key: string): Promise<boolean> {
-  return !!(await CaseModel.exists({ _id: id, ...scopeFilter(scope), 'history.idempotencyKey': key }));
+  if (!idPattern.test(id)) return false;
+  return !!(await findOneById(CaseModel as never, id, { ...scopeGuard(scope), 'history.idempotencyKey': key }, { 'history.idempotencyKey': 1 }));
 }
 
 export type { HistoryEntry };

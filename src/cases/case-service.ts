@@ -1,6 +1,7 @@
 import type { UpdateQuery } from 'mongoose';
 import { CaseModel, type CaseDocument, type HistoryEntry } from '../../models/case';
 import { requireAccess } from '../auth/permissions';
+import { findOneById } from '../db/by-id';
 import { coversDistrict, type Principal } from '../auth/principal';
 import type { AppContext } from '../context';
 import { errors } from '../http/errors';
@@ -362,7 +363,9 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
 
 /** Answers a repeated Idempotency-Key whose first runner died after committing: the event is in the history. */
 export async function recoverCommittedEvent(ctx: AppContext, principal: Principal, id: string, storedKey: string) {
-  const doc = await CaseModel.findOne({ _id: id, 'history.idempotencyKey': storedKey }, { history: 0 }).lean<CaseRecord>();
+  const doc = await findOneById<CaseDocument>(CaseModel as never, id, { 'history.idempotencyKey': storedKey });
   if (!doc) return null;
-  return renderCase(ctx, principal, doc);
+  const { history: _history, ...record } = doc;
+  void _history;
+  return renderCase(ctx, principal, record);
 }

@@ -49,7 +49,7 @@ async function startMongodbMemoryServer(opts: ResolveOptions): Promise<ResolvedD
 async function startEmbeddedFerretdb(opts: ResolveOptions): Promise<ResolvedDatabase> {
   const binary = ensureFerretdbBinary((m) => opts.logger.info(m));
   const dir = opts.ephemeral ? fs.mkdtempSync(path.join(opts.dataDir, 'ferretdb-')) : path.join(opts.dataDir, 'ferretdb');
-  const running = await startFerretdb(binary, dir);
+  const running = await startFerretdb(binary, dir, undefined, (m) => opts.logger.warn(m));
   return {
     uri: running.uri,
     source: 'ferretdb-embedded',

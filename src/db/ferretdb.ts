@@ -94,14 +94,26 @@ export interface RunningFerretdb {
 }
 
 /** Starts the engine on a free loopback port with its SQLite files in dataDir. */
-export async function startFerretdb(binary: string, dataDir: string, timeoutMs = 30_000): Promise<RunningFerretdb> {
+export async function startFerretdb(
+  binary: string,
+  dataDir: string,
+  timeoutMs = 30_000,
+  /** Told when the engine dies on its own after it was ready, with the tail of what it printed. */
+  onUnexpectedExit: (message: string) => void = () => undefined,
+): Promise<RunningFerretdb> {
   fs.mkdirSync(dataDir, { recursive: true });
   const child: ChildProcess = spawn(binary, ['--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let crash = ''; // a Go panic's first lines: the tail alone would show only goroutine stacks
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
+    const text = chunk.toString();
+    if (!crash) {
+      const at = text.search(/^(panic:|fatal error:)/m);
+      if (at >= 0) crash = text.slice(at, at + 3000);
+    }
+    stderr = (stderr + text).slice(-4000);
   });
 
   const ready = new Promise<{ uri: string; version: string }>((resolve, reject) => {
@@ -128,6 +140,9 @@ export async function startFerretdb(binary: string, dataDir: string, timeoutMs =
 
   const { uri, version } = await ready;
   let stopped: Promise<void> | null = null;
+  child.once('exit', (code, signal) => {
+    if (!stopped) onUnexpectedExit(`the embedded FerretDB engine exited (code ${code}, signal ${signal}):\n${crash || stderr}`);
+  });
   return {
     uri,
     version,

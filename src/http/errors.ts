@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { MAX_JSON_DEPTH } from './json-depth';
 
 /**
  * The one error type of the service. `expose` distinguishes operational errors (a client's bad
@@ -91,11 +92,19 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     case 'charset.unsupported':
       res.status(415).json(body('unsupported_media_type', 'Send JSON encoded as UTF-8.'));
       return;
+    case 'entity.too.deep':
+      res.status(400).json(body('invalid_request', `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`));
+      return;
     case 'request.aborted':
       res.status(400).json(body('invalid_request', 'The request was aborted.'));
       return;
     default:
       break;
+  }
+  if (err instanceof URIError) {
+    // The router could not percent-decode a path parameter (e.g. /cases/%ZZ).
+    res.status(400).json(body('invalid_request', 'The path is not valid percent-encoding.'));
+    return;
   }
   if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
     res.status(parserError.status).json(body('invalid_request', 'The request could not be read.'));

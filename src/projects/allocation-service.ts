@@ -12,7 +12,7 @@ import { AppError, errors } from '../http/errors';
 import { afterCursor, decodeCursor, pageOf } from '../http/pagination';
 import { parse } from '../http/validate';
 import { idPattern, newId } from '../ids';
-import { serialized } from '../db/serialized';
+import { findOneById, updateOneById } from '../db/by-id';
 import { scorePair } from '../matching/score';
 import { contextOfCase, currentObligationMoney, loadLedgers, moneySourcesOf } from './money-sources';
 import { acceptsDamage, matchingOptions, projectCandidateOf } from './matching-service';
@@ -193,23 +193,22 @@ const entryOf = (allocationId: string, token: string) => `${allocationId}#${toke
 
 /** Reserves on the project: never past its gap, never twice for the same entry. */
 async function reserveOnProject(a: AllocationDocument, entry: string, now: Date): Promise<boolean> {
-  const res = await serialized(projectWriteKey(a.projectId), () =>
-    ProjectModel.updateOne(
-      { _id: a.projectId, status: { $in: [...fundableStates] }, gapFen: { $gte: a.amountFen }, allocationIds: { $ne: entry } },
-      { $inc: { fundedFen: a.amountFen, gapFen: -a.amountFen, version: 1 }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
-    ),
+  const reserved = await updateOneById(
+    ProjectModel,
+    projectWriteKey(a.projectId),
+    a.projectId,
+    { status: { $in: [...fundableStates] }, gapFen: { $gte: a.amountFen }, allocationIds: { $ne: entry } },
+    { $inc: { fundedFen: a.amountFen, gapFen: -a.amountFen, version: 1 }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
   );
-  if (res.modifiedCount === 1) return true;
-  return !!(await ProjectModel.exists({ _id: a.projectId, allocationIds: entry }));
+  return reserved || !!(await findOneById(ProjectModel as never, a.projectId, { allocationIds: entry }, { _id: 1 }));
 }
 
 async function undoOnProject(a: AllocationDocument, entry: string, now: Date): Promise<void> {
-  await serialized(projectWriteKey(a.projectId), () =>
-    ProjectModel.updateOne(
-      { _id: a.projectId, allocationIds: entry },
-      { $inc: { fundedFen: -a.amountFen, gapFen: a.amountFen, version: 1 }, $pull: { allocationIds: entry }, $set: { updatedAt: now } },
-    ),
-  );
+  await updateOneById(ProjectModel, projectWriteKey(a.projectId), a.projectId, { allocationIds: entry }, {
+    $inc: { fundedFen: -a.amountFen, gapFen: a.amountFen, version: 1 },
+    $pull: { allocationIds: entry },
+    $set: { updatedAt: now },
+  });
 }
 
 /** Reserves on the obligation's ledger: never past the obligation's money. */
@@ -220,21 +219,23 @@ async function reserveOnLedger(a: AllocationDocument, entry: string, moneyFen: n
       if (err.code !== 11000) throw err; // it exists already: fine (a unique insert is atomic on both engines)
     },
   );
-  const res = await serialized(ledgerWriteKey(_id), () =>
-    ObligationLedgerModel.updateOne(
-      { _id, allocatedFen: { $lte: moneyFen - a.amountFen }, allocationIds: { $ne: entry } },
-      { $inc: { allocatedFen: a.amountFen }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
-    ),
+  const reserved = await updateOneById(
+    ObligationLedgerModel,
+    ledgerWriteKey(_id),
+    _id,
+    { allocatedFen: { $lte: moneyFen - a.amountFen }, allocationIds: { $ne: entry } },
+    { $inc: { allocatedFen: a.amountFen }, $push: { allocationIds: entry }, $set: { updatedAt: now } },
   );
-  if (res.modifiedCount === 1) return true;
-  return !!(await ObligationLedgerModel.exists({ _id, allocationIds: entry }));
+  return reserved || !!(await findOneById(ObligationLedgerModel as never, _id, { allocationIds: entry }, { _id: 1 }));
 }
 
 async function undoOnLedger(a: AllocationDocument, entry: string, now: Date): Promise<void> {
   const _id = obligationLedgerId(a.caseId, a.obligationId);
-  await serialized(ledgerWriteKey(_id), () =>
-    ObligationLedgerModel.updateOne({ _id, allocationIds: entry }, { $inc: { allocatedFen: -a.amountFen }, $pull: { allocationIds: entry }, $set: { updatedAt: now } }),
-  );
+  await updateOneById(ObligationLedgerModel, ledgerWriteKey(_id), _id, { allocationIds: entry }, {
+    $inc: { allocatedFen: -a.amountFen },
+    $pull: { allocationIds: entry },
+    $set: { updatedAt: now },
+  });
 }
 
 /**
@@ -252,9 +253,7 @@ async function dropStaleEntries(a: AllocationDocument, token: string, now: Date)
 }
 
 async function releaseClaim(id: string, token: string, now: Date): Promise<void> {
-  await serialized(allocationWriteKey(id), () =>
-    AllocationModel.updateOne({ _id: id, 'reservation.token': token }, { $set: { reservation: null, updatedAt: now }, $inc: { version: 1 } }),
-  );
+  await updateOneById(AllocationModel, allocationWriteKey(id), id, { 'reservation.token': token }, { $set: { reservation: null, updatedAt: now }, $inc: { version: 1 } });
 }
 
 type ConfirmOutcome = { ok: true } | { ok: false; error: AppError } | { ok: false; lostClaim: true };
@@ -292,13 +291,14 @@ async function confirmUnderClaim(ctx: AppContext, a: AllocationDocument, token: 
       const unallocatedFen = Math.max(0, moneyFen - (ledger?.allocatedFen ?? 0));
       return { ok: false, error: errors.unprocessable('exceeds_unallocated', `The obligation has only ${unallocatedFen} fen unallocated now (义务未分配资金不足).`, { unallocatedFen }) };
     }
-    const done = await serialized(allocationWriteKey(a._id), () =>
-      AllocationModel.updateOne(
-        { _id: a._id, status: 'proposed', 'reservation.token': token },
-        { $set: { status: 'confirmed', confirmedAt: now, reservation: null, updatedAt: now }, $inc: { version: 1 } },
-      ),
+    const done = await updateOneById(
+      AllocationModel,
+      allocationWriteKey(a._id),
+      a._id,
+      { status: 'proposed', 'reservation.token': token },
+      { $set: { status: 'confirmed', confirmedAt: now, reservation: null, updatedAt: now }, $inc: { version: 1 } },
     );
-    if (done.modifiedCount === 1) return { ok: true };
+    if (done) return { ok: true };
     // Our claim was taken over (we were slower than the lease): this token can never confirm now.
     await undoOnLedger(a, entry, now);
     await undoOnProject(a, entry, now);
@@ -321,13 +321,14 @@ async function confirmUnderClaim(ctx: AppContext, a: AllocationDocument, token: 
 /** Takes the confirmation claim if nobody holds it; the token, or null. */
 async function claim(a: AllocationDocument, now: Date): Promise<string | null> {
   const token = newId('rsv');
-  const res = await serialized(allocationWriteKey(a._id), () =>
-    AllocationModel.updateOne(
-      { _id: a._id, version: a.version, status: 'proposed', reservation: null },
-      { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
-    ),
+  const took = await updateOneById(
+    AllocationModel,
+    allocationWriteKey(a._id),
+    a._id,
+    { version: a.version, status: 'proposed', reservation: null },
+    { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
   );
-  return res.modifiedCount === 1 ? token : null;
+  return took ? token : null;
 }
 
 /**
@@ -340,13 +341,14 @@ export async function recoverAllocation(ctx: AppContext, a: AllocationDocument):
   if (!a.reservation || now.getTime() - new Date(a.reservation.startedAt).getTime() < RESERVATION_LEASE_MS) return;
   const token = newId('rsv');
   const stale = a.reservation.token;
-  const took = await serialized(allocationWriteKey(a._id), () =>
-    AllocationModel.updateOne(
-      { _id: a._id, status: 'proposed', 'reservation.token': stale },
-      { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
-    ),
+  const took = await updateOneById(
+    AllocationModel,
+    allocationWriteKey(a._id),
+    a._id,
+    { status: 'proposed', 'reservation.token': stale },
+    { $set: { reservation: { token, startedAt: now }, updatedAt: now }, $inc: { version: 1 } },
   );
-  if (took.modifiedCount !== 1) return;
+  if (!took) return;
   const current = (await findAllocation(a._id))!;
   const outcome = await confirmUnderClaim(ctx, current, token, { clientId: 'system', role: 'system' });
   if (!outcome.ok && 'error' in outcome) ctx.logger.info({ allocationId: a._id, code: outcome.error.code }, 'recovered confirmation was refused; the allocation stays proposed');
@@ -379,12 +381,10 @@ export async function acceptAllocation(ctx: AppContext, principal: Principal | u
     const now = ctx.clock.now();
     if (!a[field]) {
       const expected = a.version;
-      await serialized(allocationWriteKey(a._id), () =>
-        AllocationModel.updateOne(
-          { _id: id, version: expected, status: 'proposed' },
-          { $set: { [field]: { clientId: caller.clientId, at: now }, updatedAt: now }, $inc: { version: 1 } },
-        ),
-      );
+      await updateOneById(AllocationModel, allocationWriteKey(a._id), id, { version: expected, status: 'proposed' }, {
+        $set: { [field]: { clientId: caller.clientId, at: now }, updatedAt: now },
+        $inc: { version: 1 },
+      });
     } else if (!a.acceptedByCase || !a.acceptedByProject) {
       return allocationView(a); // waiting for the other side
     } else if (a.reservation) {
@@ -418,15 +418,10 @@ export async function declineAllocation(ctx: AppContext, principal: Principal | 
       await sleep(10 + Math.random() * 20);
     } else {
       const expected = a.version;
-      await serialized(allocationWriteKey(id), () =>
-        AllocationModel.updateOne(
-          { _id: id, version: expected, status: 'proposed', reservation: null },
-          {
-            $set: { status: 'declined', declinedBy: { clientId: caller.clientId, role: caller.role, at: now, ...(input.reason ? { reason: input.reason } : {}) }, updatedAt: now },
-            $inc: { version: 1 },
-          },
-        ),
-      );
+      await updateOneById(AllocationModel, allocationWriteKey(id), id, { version: expected, status: 'proposed', reservation: null }, {
+        $set: { status: 'declined', declinedBy: { clientId: caller.clientId, role: caller.role, at: now, ...(input.reason ? { reason: input.reason } : {}) }, updatedAt: now },
+        $inc: { version: 1 },
+      });
     }
     a = (await findAllocation(id))!;
   }
@@ -454,14 +449,15 @@ export async function releaseFromEscrow(ctx: AppContext, principal: Principal | 
     recordedAt: now,
   };
   // amountFen of an allocation never changes, so this one guard keeps every release within it.
-  const res = await serialized(allocationWriteKey(a._id), () =>
-    AllocationModel.updateOne(
-      { _id: a._id, status: 'confirmed', releasedFen: { $lte: a.amountFen - input.amountFen } },
-      { $inc: { releasedFen: input.amountFen, version: 1 }, $push: { releases: release }, $set: { updatedAt: now } },
-    ),
+  const released = await updateOneById(
+    AllocationModel,
+    allocationWriteKey(a._id),
+    a._id,
+    { status: 'confirmed', releasedFen: { $lte: a.amountFen - input.amountFen } },
+    { $inc: { releasedFen: input.amountFen, version: 1 }, $push: { releases: release }, $set: { updatedAt: now } },
   );
   const after = (await findAllocation(id))!;
-  if (res.modifiedCount !== 1) {
+  if (!released) {
     const remaining = after.amountFen - (after.releasedFen ?? 0);
     throw errors.unprocessable('exceeds_allocation', `Only ${remaining} fen of this allocation is left to release (拨付金额超过分配余额).`, { remainingFen: remaining });
   }

@@ -21,7 +21,7 @@ import { errors } from '../http/errors';
 import { afterCursor, decodeCursor, pageOf } from '../http/pagination';
 import { parse } from '../http/validate';
 import { idPattern, newId } from '../ids';
-import { serialized } from '../db/serialized';
+import { updateOneById } from '../db/by-id';
 import {
   createBaseBody,
   createProjectBody,
@@ -231,8 +231,7 @@ async function commitProject(p: ProjectDocument, now: Date, set: Record<string, 
   const update: UpdateQuery<ProjectDocument> = { $set: { ...set, updatedAt: now }, $inc: { version: 1 } };
   if (Object.keys(unset).length) update.$unset = unset;
   if (numbered.length) update.$push = { history: { $each: numbered } };
-  const res = await serialized(projectWriteKey(p._id), () => ProjectModel.updateOne({ _id: p._id, version: p.version }, update));
-  return res.modifiedCount === 1;
+  return updateOneById(ProjectModel, projectWriteKey(p._id), p._id, { version: p.version }, update as Record<string, unknown>);
 }
 
 /** Brings a project's status in line with its amounts (after a reservation or its undo). */

@@ -7,6 +7,7 @@ import { restorationStatus, type RestorationFacts } from '../../workflows/case-s
 import type { AppContext } from '../context';
 import { contextOfCase } from './money-sources';
 import { serialized } from '../db/serialized';
+import { updateOneById } from '../db/by-id';
 import { caseWriteKey, loadCase } from '../cases/case-repository';
 import { systemCaseScope } from '../cases/case-scope';
 
@@ -59,13 +60,14 @@ export async function refreshCaseRestoration(ctx: AppContext, caseId: string): P
     const facts = await computeRestorationFacts(caseId);
     const status = restorationStatus(contextOfCase(doc), facts);
     // Under the case's own write key: on FerretDB this write rewrites the whole case document.
-    const res = await serialized(caseWriteKey(caseId), () =>
-      CaseModel.updateOne(
-        { _id: caseId, version: doc.version, $or: [{ 'restorationFacts.rev': { $lt: rev } }, { 'restorationFacts.rev': { $exists: false } }] },
-        { $set: { restorationFacts: { ...facts, rev }, restorationStatus: status } },
-      ),
+    const written = await updateOneById(
+      CaseModel,
+      caseWriteKey(caseId),
+      caseId,
+      { version: doc.version, $or: [{ 'restorationFacts.rev': { $lt: rev } }, { 'restorationFacts.rev': { $exists: false } }] },
+      { $set: { restorationFacts: { ...facts, rev }, restorationStatus: status } },
     );
-    if (res.matchedCount === 1) return;
+    if (written) return;
     // The case moved on (a case event committed) or a later recomputation wrote: look again.
   }
   ctx.logger.warn({ caseId }, 'restoration facts not written after 10 attempts; the next change recomputes them');

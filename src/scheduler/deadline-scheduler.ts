@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { CaseModel, type DeadlineRecord, type HistoryEntry } from '../../models/case';
+import { CaseModel, type CaseDocument, type DeadlineRecord, type HistoryEntry } from '../../models/case';
 import type { AppContext } from '../context';
 import { assignPendingCaseNumbers } from '../cases/case-numbers';
 import { entryHash, GENESIS_HASH } from '../cases/case-history';
 import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
-import { serialized } from '../db/serialized';
+import { findOneById, updateOneById } from '../db/by-id';
 import { caseWriteKey } from '../cases/case-repository';
 
 /**
@@ -62,10 +62,10 @@ export class DeadlineScheduler {
       .lean();
     for (const { _id } of due) {
       // The lease: whoever flips leaseUntil first owns this case for LEASE_MS.
-      const claim = await serialized(caseWriteKey(_id), () =>
-        CaseModel.updateOne({ _id, nextDueAt: { $lte: now }, ...free }, { $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) } }),
-      );
-      if (claim.modifiedCount !== 1) continue;
+      const claimed = await updateOneById(CaseModel, caseWriteKey(_id), _id, { nextDueAt: { $lte: now }, ...free }, {
+        $set: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+      });
+      if (!claimed) continue;
       result.casesClaimed += 1;
       const marked = await this.markMissed(_id, now);
       if (marked === null) result.conflicts += 1;
@@ -77,7 +77,7 @@ export class DeadlineScheduler {
 
   /** One case: mark its due deadlines missed in one guarded write. Null when the case moved on meanwhile. */
   private async markMissed(caseId: string, now: Date): Promise<number | null> {
-    const doc = await CaseModel.findOne({ _id: caseId, leaseOwner: this.owner }, { history: 0, snapshot: 0 }).lean();
+    const doc = await findOneById<CaseDocument>(CaseModel as never, caseId, { leaseOwner: this.owner }, { history: 0, snapshot: 0 });
     if (!doc) return null;
     const deadlines: DeadlineRecord[] = doc.deadlines.map((d) => ({ ...d }));
     const missed = deadlines.filter((d) => d.status === 'open' && new Date(d.dueAt) < now);
@@ -89,7 +89,7 @@ export class DeadlineScheduler {
     const nextDueAt = open.length ? new Date(Math.min(...open)) : null;
     const release = { leaseOwner: null, leaseUntil: null };
     if (missed.length === 0) {
-      await serialized(caseWriteKey(caseId), () => CaseModel.updateOne({ _id: caseId, version: doc.version }, { $set: { nextDueAt, ...release } }));
+      await updateOneById(CaseModel, caseWriteKey(caseId), caseId, { version: doc.version }, { $set: { nextDueAt, ...release } });
       return 0;
     }
     const seq = doc.version + 1;
@@ -108,15 +108,16 @@ export class DeadlineScheduler {
     const prevHash = doc.lastHash ?? GENESIS_HASH;
     const hash = entryHash(prevHash, entry);
     const ticket = await reserveTicket();
-    const res = await serialized(caseWriteKey(caseId), () =>
-      CaseModel.updateOne(
-        { _id: caseId, version: doc.version, leaseOwner: this.owner },
-        { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } } },
-      ),
+    const written = await updateOneById(
+      CaseModel,
+      caseWriteKey(caseId),
+      caseId,
+      { version: doc.version, leaseOwner: this.owner },
+      { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } } },
     );
-    if (res.modifiedCount !== 1) {
+    if (!written) {
       await abandonTicket(ticket, now);
-      await serialized(caseWriteKey(caseId), () => CaseModel.updateOne({ _id: caseId, leaseOwner: this.owner }, { $set: release }));
+      await updateOneById(CaseModel, caseWriteKey(caseId), caseId, { leaseOwner: this.owner }, { $set: release });
       return null;
     }
     await recordChange(
