@@ -23,8 +23,15 @@ export interface WorkflowDeps {
   calendar: CalendarCache;
 }
 
-/** Something that wants to hear about every committed case change (the procuratorate feed). */
-export type CaseChangeListener = (change: { caseId: string; seq: number; type: string }) => void;
+/**
+ * A committed change of a case: an `event` appended a history entry (a case event, a missed
+ * deadline); a `derived` change rewrote a field the service maintains without one (the
+ * restoration track's status and facts, an assigned case number).
+ */
+export type CaseChange = { kind: 'event'; caseId: string; seq: number; type: string } | { kind: 'derived'; caseId: string; field: string };
+
+/** Something that wants to hear about every committed case change (the feed, the statistics, the restoration track). */
+export type CaseChangeListener = (change: CaseChange) => void;
 
 /** What every component of the running service shares. Built once in server.ts. */
 export interface AppContext {

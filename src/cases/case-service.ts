@@ -2,6 +2,7 @@ import type { UpdateQuery } from 'mongoose';
 import { CaseModel, type CaseDocument, type HistoryEntry } from '../../models/case';
 import { requireAccess } from '../auth/permissions';
 import { findOneById } from '../db/by-id';
+import { notifyCaseChange } from '../case-changes';
 import { coversDistrict, type Principal } from '../auth/principal';
 import type { AppContext } from '../context';
 import { errors } from '../http/errors';
@@ -123,7 +124,7 @@ export async function createCase(ctx: AppContext, caller: Principal, input: Regi
     { caseId: doc._id, seq: 1, type: 'LEAD_REGISTERED', at: doc.receivedAt, state: doc.state, district: doc.district, procuratorateVisible: !!doc.procuratorateVisible, becameVisible: !!doc.procuratorateVisible },
     ctx.clock.now(),
   );
-  notify(ctx, doc._id, 1, 'LEAD_REGISTERED');
+  notifyCaseChange(ctx, { kind: 'event', caseId: doc._id, seq: 1, type: 'LEAD_REGISTERED' });
   return doc;
 }
 
@@ -220,16 +221,6 @@ function factsFor(doc: CaseRecord, now: Date): CaseFacts {
 export interface SendEventOptions {
   ifMatch?: number;
   idempotencyKey?: string;
-}
-
-function notify(ctx: AppContext, caseId: string, seq: number, type: string): void {
-  for (const listener of ctx.listeners) {
-    try {
-      listener({ caseId, seq, type });
-    } catch (err) {
-      ctx.logger.warn({ err }, 'case change listener failed');
-    }
-  }
 }
 
 /** Parses `{ type, at?, ...payload }`: an unknown type or a payload off its schema is a 400. */
@@ -351,12 +342,13 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
     { caseId: doc._id, seq, type, at: new Date(event.at), state: result.to, district: doc.district, procuratorateVisible: visible, becameVisible: visible && !doc.procuratorateVisible },
     now,
   ).catch((err) => ctx.logger.warn({ err, ticket }, 'change record not written; the feed will repair it'));
-  notify(ctx, doc._id, seq, type);
+  notifyCaseChange(ctx, { kind: 'event', caseId: doc._id, seq, type });
 
   let committed = { ...doc, ...set, version: seq } as CaseRecord;
   if (type === 'CLAIM_STARTED' && !manualCaseNo) {
     const caseNo = await assignCaseNo(ctx.workflow.rules, doc._id, set.caseNoYear as number, now);
     committed = { ...committed, caseNo, caseNoPending: undefined } as CaseRecord;
+    notifyCaseChange(ctx, { kind: 'derived', caseId: doc._id, field: 'caseNo' });
   }
   return renderCase(ctx, caller, committed);
 }

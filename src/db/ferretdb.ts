@@ -36,7 +36,8 @@ function goVersion(): string | null {
 
 function sourceHash(go: string): string {
   const h = createHash('sha256').update(go);
-  for (const f of ['main.go', 'go.mod', 'go.sum']) {
+  const sources = fs.readdirSync(sourceDir).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort();
+  for (const f of sources) {
     h.update(f).update(fs.readFileSync(path.join(sourceDir, f)));
   }
   return h.digest('hex').slice(0, 16);

@@ -54,7 +54,9 @@ export function feedRuntimeFor(ctx: AppContext): FeedRuntime {
   if (!rt) {
     rt = { resolver: new FeedResolver(ctx), signal: new ChangeSignal() };
     const signal = rt.signal;
-    ctx.listeners.push(() => signal.notify());
+    ctx.listeners.push((change) => {
+      if (change.kind === 'event') signal.notify();
+    });
     runtimes.set(ctx, rt);
   }
   return rt;

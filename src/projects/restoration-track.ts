@@ -4,7 +4,8 @@ import { RestorationRevisionModel } from '../../models/obligation-ledger';
 import { ProjectModel } from '../../models/project';
 import { acceptedStates, startedStates, type ProjectState } from '../../workflows/project-machine';
 import { restorationStatus, type RestorationFacts } from '../../workflows/case-status';
-import type { AppContext } from '../context';
+import type { AppContext, CaseChange } from '../context';
+import { notifyCaseChange } from '../case-changes';
 import { contextOfCase } from './money-sources';
 import { serialized } from '../db/serialized';
 import { updateOneById } from '../db/by-id';
@@ -67,7 +68,10 @@ export async function refreshCaseRestoration(ctx: AppContext, caseId: string): P
       { version: doc.version, $or: [{ 'restorationFacts.rev': { $lt: rev } }, { 'restorationFacts.rev': { $exists: false } }] },
       { $set: { restorationFacts: { ...facts, rev }, restorationStatus: status } },
     );
-    if (written) return;
+    if (written) {
+      notifyCaseChange(ctx, { kind: 'derived', caseId, field: 'restorationStatus' });
+      return;
+    }
     // The case moved on (a case event committed) or a later recomputation wrote: look again.
   }
   ctx.logger.warn({ caseId }, 'restoration facts not written after 10 attempts; the next change recomputes them');
@@ -86,7 +90,8 @@ export async function refreshCasesOfProject(ctx: AppContext, projectId: string):
  * is recomputed (in the background: the case's reply does not wait for it).
  */
 export function restorationTrackListener(ctx: AppContext) {
-  return (change: { caseId: string }) => {
+  return (change: CaseChange) => {
+    if (change.kind !== 'event') return; // its own writes are derived changes: no loop
     void (async () => {
       if (!(await AllocationModel.exists({ caseId: change.caseId }))) return;
       await refreshCaseRestoration(ctx, change.caseId);

@@ -6,6 +6,10 @@ import { entryHash, GENESIS_HASH } from '../cases/case-history';
 import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
 import { findOneById, updateOneById } from '../db/by-id';
 import { caseWriteKey } from '../cases/case-repository';
+import { toDeadline } from '../cases/deadline-records';
+import { kpiFieldsOf } from '../stats/kpi-fields';
+import { notifyCaseChange } from '../case-changes';
+import type { CaseContext } from '../../workflows/case-context';
 
 /**
  * Marks due deadlines missed, exactly once, however many service instances run. A case with a due
@@ -77,7 +81,7 @@ export class DeadlineScheduler {
 
   /** One case: mark its due deadlines missed in one guarded write. Null when the case moved on meanwhile. */
   private async markMissed(caseId: string, now: Date): Promise<number | null> {
-    const doc = await findOneById<CaseDocument>(CaseModel as never, caseId, { leaseOwner: this.owner }, { history: 0, snapshot: 0 });
+    const doc = await findOneById<CaseDocument>(CaseModel as never, caseId, { leaseOwner: this.owner }, { history: 0 });
     if (!doc) return null;
     const deadlines: DeadlineRecord[] = doc.deadlines.map((d) => ({ ...d }));
     const missed = deadlines.filter((d) => d.status === 'open' && new Date(d.dueAt) < now);
@@ -113,7 +117,12 @@ export class DeadlineScheduler {
       caseWriteKey(caseId),
       caseId,
       { version: doc.version, leaseOwner: this.owner },
-      { $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, ...release }, $inc: { version: 1 }, $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } } },
+      {
+        // The KPI facts depend on deadline outcomes (e.g. whether the procuratorate was notified in time).
+        $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, kpi: kpiFieldsOf((doc.snapshot as { context: CaseContext }).context, deadlines.map(toDeadline)), ...release },
+        $inc: { version: 1 },
+        $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } },
+      },
     );
     if (!written) {
       await abandonTicket(ticket, now);
@@ -125,7 +134,7 @@ export class DeadlineScheduler {
       { caseId, seq, type: 'DEADLINE_MISSED', at: now, state: doc.state, district: doc.district, procuratorateVisible: !!doc.procuratorateVisible },
       now,
     );
-    for (const l of this.ctx.listeners) l({ caseId, seq, type: 'DEADLINE_MISSED' });
+    notifyCaseChange(this.ctx, { kind: 'event', caseId, seq, type: 'DEADLINE_MISSED' });
     return missed.length;
   }
 }

@@ -109,10 +109,15 @@ describe('the whole flow: escrow deposit → suggestions → plan → two-way co
     await send(handler, caseA.id, { type: 'EVALUATION_PASSED', reportRef: '评估报告〔2026〕1号' });
     await manager.post(`/projects/${projectId}/complete`, { reportRef: '竣工报告' }).expect(200);
     expect((await handler.get(`/cases/${caseA.id}`).expect(200)).body.restorationStatus).toBe('in_progress');
+    // The statistics are current now; the acceptance below changes the case only through the restoration track.
+    const restoredBefore = (await handler.get('/stats/kpis?from=2020-01-01&to=2030-12-31').expect(200)).body.restorationRate.reportedApart.byStatus.restored ?? 0;
     const accepted = await manager.post(`/projects/${projectId}/accept`, { reportRef: '验收意见〔2026〕5号' }).expect(200);
     expect(accepted.body.status).toBe('accepted');
     viewA = (await handler.get(`/cases/${caseA.id}`).expect(200)).body;
     expect(viewA.restorationStatus).toBe('restored');
+    // The restoration track's write (no case event) reaches the statistics at once, not at the next resync.
+    const restoredAfter = (await handler.get('/stats/kpis?from=2020-01-01&to=2030-12-31').expect(200)).body.restorationRate.reportedApart.byStatus.restored ?? 0;
+    expect(restoredAfter).toBe(restoredBefore + 1);
     // Deriving the restoration track neither bumps the case version nor writes its history.
     const history = (await handler.get(`/cases/${caseA.id}/history`).expect(200)).body.items;
     expect(history).toHaveLength(viewA.version);

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -43,6 +44,7 @@ func main() {
 	dataDir := flag.String("data-dir", "", "folder for the SQLite files (required)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", true, "stop when stdin reaches EOF")
+	idIndexes := flag.Bool("id-indexes", true, "index every collection on the expression FerretDB looks documents up by _id with (id_index.go)")
 	flag.Parse()
 
 	if *dataDir == "" {
@@ -91,6 +93,10 @@ func main() {
 		defer close(done)
 		_ = f.Run(ctx)
 	}()
+
+	if *idIndexes {
+		go keepIDIndexes(ctx, abs, 200*time.Millisecond, logger)
+	}
 
 	// MongoDBURI reads the listener's bound address, which exists once New has returned.
 	line, _ := json.Marshal(map[string]string{"uri": f.MongoDBURI(), "version": ferretVersion()})
