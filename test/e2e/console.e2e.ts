@@ -309,13 +309,22 @@ describe('the web console, in Chinese, in a real browser', () => {
     await drawer.getByLabel('项目预算').fill('107873');
     const start = cstDate(10);
     const end = cstDate(400);
-    await drawer.locator('.ant-picker-range input').first().click();
-    await drawer.locator('.ant-picker-range input').first().fill(`${Number(start.slice(0, 4))}年${Number(start.slice(5, 7))}月${Number(start.slice(8))}日`);
-    await drawer.locator('.ant-picker-range input').last().click();
-    await drawer.locator('.ant-picker-range input').last().fill(`${Number(end.slice(0, 4))}年${Number(end.slice(5, 7))}月${Number(end.slice(8))}日`);
-    await drawer.locator('.ant-picker-range input').last().press('Enter');
+    // Each end of the range is typed and committed with Enter (a click elsewhere may drop a typed value).
+    const zhDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8))}日`;
+    const range = drawer.locator('.ant-picker-range input');
+    await range.first().click();
+    await range.first().fill(zhDate(start));
+    await range.first().press('Enter');
+    await range.last().fill(zhDate(end));
+    await range.last().press('Enter');
+    expect([await range.first().inputValue(), await range.last().inputValue()]).toEqual([zhDate(start), zhDate(end)]);
     await drawer.getByLabel('验收标准').fill('湿地植被覆盖率达到80%以上，水质达到III类');
-    await drawer.getByTestId('project-save').click();
+    const [created] = await Promise.all([
+      mgr.waitForResponse((r) => r.request().method() === 'POST' && /\/bases\/[^/]+\/projects$/.test(r.url())),
+      drawer.getByTestId('project-save').click(),
+    ]);
+    expect(created.status()).toBe(201);
+    expect(await created.json()).toMatchObject({ startDate: start, endDate: end });
     await mgr.waitForURL(/\/projects\/[A-Za-z0-9_-]+$/);
     projectId = mgr.url().split('/').pop()!;
     await mgr.getByText('草稿').first().waitFor();
@@ -326,7 +335,11 @@ describe('the web console, in Chinese, in a real browser', () => {
     await mgr.getByText('恢复太湖东岸滨水湿地约50亩，向公众开放').waitFor();
 
     await mgr.locator('[data-action="publish"]').click();
-    await mgr.locator('.ant-modal-content').getByRole('button', { name: /确\s?定/ }).click();
+    const [published] = await Promise.all([
+      mgr.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/projects/${projectId}/publish`)),
+      mgr.locator('.ant-modal-content').getByRole('button', { name: /确\s?定/ }).click(),
+    ]);
+    expect(published.status()).toBe(200);
     await mgr.getByText(/已发布/).first().waitFor();
     // Two-way matching from the project's side: the case's escrowed money is suggested, with reasons.
     const forProject = mgr.getByTestId('case-suggestions');
