@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context';
+import { caseListIndex } from './case-list-index';
 import { errors } from '../http/errors';
 import { parseIdempotencyKey, requestHash, withIdempotency } from '../http/idempotency';
 import { getCase, getHistory, listCases, recoverCommittedEvent, registerLead, sendEvent, verifyHistory } from './case-service';
@@ -35,6 +36,8 @@ function ifMatch(req: Request): number | undefined {
 }
 
 export function caseRoutes(ctx: AppContext): Router {
+  // On the embedded engine the list is served from memory: read it once now rather than on the first list.
+  if (ctx.config.NODE_ENV !== 'test') caseListIndex(ctx)?.warmUp();
   const r = Router();
 
   r.post('/cases', async (req, res) => {

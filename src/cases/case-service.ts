@@ -7,7 +7,7 @@ import { coversDistrict, type Principal } from '../auth/principal';
 import type { AppContext } from '../context';
 import { errors } from '../http/errors';
 import { parse } from '../http/validate';
-import { afterCursor, decodeCursor, pageOf } from '../http/pagination';
+import { afterCursor, decodeCursor, pageOf, type PageCursor } from '../http/pagination';
 import { newId } from '../ids';
 import type { CaseContext, CaseFacts, CaseMachineEvent } from '../../workflows/case-context';
 import { eventBodySchema, isCaseEventType, caseEventTypes, roleMaySend, type CaseEventType } from '../../workflows/case-events';
@@ -27,6 +27,7 @@ import { kpiFieldsOf } from '../stats/kpi-fields';
 import { toDeadline, toRecord } from './deadline-records';
 import { listCasesQuery, registerLeadBody, type RegisterLeadInput } from './case-schemas';
 import { caseSummary, caseView } from './case-view';
+import { caseListIndex, listProjection, type ListedCase, type ListFilter } from './case-list-index';
 
 /**
  * The case use cases. Each opens with its access check, then reads as the story of the operation.
@@ -147,30 +148,54 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const summaryProjection = { history: 0, snapshot: 0, deadlines: 0, partyKeys: 0 } as const;
-
 export async function listCases(ctx: AppContext, principal: Principal | undefined, query: unknown, scopeOverride?: CaseScope) {
   const caller = requireAccess(principal, 'cases.list');
   const q = parse(listCasesQuery, query, 'query');
   const cursor = decodeCursor(q.cursor);
-  const filter: Record<string, unknown> = {};
-  if (q.state) filter.stage = q.state;
-  if (q.district) filter.district = q.district;
-  if (q.channel) filter.channel = q.channel;
-  if (q.overdue !== undefined) filter.overdue = q.overdue;
-  if (q.major !== undefined) filter.major = q.major;
-  if (q.openedFrom || q.openedTo) {
-    filter.openedAt = { ...(q.openedFrom ? { $gte: new Date(q.openedFrom) } : {}), ...(q.openedTo ? { $lte: new Date(q.openedTo) } : {}) };
-  }
-  if (q.q) {
-    const pattern = { $regex: escapeRegex(q.q), $options: 'i' };
-    filter.$or = [{ title: pattern }, { caseNo: pattern }, { 'parties.name': pattern }];
-  }
+  const filter: ListFilter = {
+    stage: q.state,
+    district: q.district,
+    channel: q.channel,
+    overdue: q.overdue,
+    major: q.major,
+    openedFrom: q.openedFrom ? new Date(q.openedFrom) : undefined,
+    openedTo: q.openedTo ? new Date(q.openedTo) : undefined,
+    text: q.q,
+  };
   const scope = scopeOverride ?? caseScopeOf(caller);
-  const pageFilter = { $and: [filter, afterCursor('createdAt', cursor)] };
-  const docs = await findCases(scope, pageFilter, { sort: { createdAt: -1, _id: -1 }, limit: q.limit + 1, projection: summaryProjection });
-  const page = pageOf(docs, q.limit, (d) => d.createdAt, (d) => caseSummary(d, ctx.workflow));
-  return q.count ? { ...page, total: await countCases(scope, filter) } : page;
+  const { docs, total } = await queryCaseList(ctx, scope, filter, cursor, q.limit, !!q.count);
+  const page = pageOf(docs, q.limit, (d) => new Date(d.createdAt), (d) => caseSummary(d as CaseRecord, ctx.workflow));
+  return total !== undefined ? { ...page, total } : page;
+}
+
+/** One page of the case list: from the list index on the embedded engine, else from the database. */
+export async function queryCaseList(
+  ctx: AppContext,
+  scope: CaseScope,
+  filter: ListFilter,
+  cursor: PageCursor | undefined,
+  limit: number,
+  count: boolean,
+  source: 'auto' | 'database' = 'auto',
+): Promise<{ docs: ListedCase[]; total?: number }> {
+  const index = source === 'auto' ? caseListIndex(ctx) : null;
+  if (index) return index.page(scope, filter, cursor, limit, count);
+  const mongoFilter: Record<string, unknown> = {};
+  if (filter.stage !== undefined) mongoFilter.stage = filter.stage;
+  if (filter.district !== undefined) mongoFilter.district = filter.district;
+  if (filter.channel !== undefined) mongoFilter.channel = filter.channel;
+  if (filter.overdue !== undefined) mongoFilter.overdue = filter.overdue;
+  if (filter.major !== undefined) mongoFilter.major = filter.major;
+  if (filter.openedFrom || filter.openedTo) {
+    mongoFilter.openedAt = { ...(filter.openedFrom ? { $gte: filter.openedFrom } : {}), ...(filter.openedTo ? { $lte: filter.openedTo } : {}) };
+  }
+  if (filter.text !== undefined) {
+    const pattern = { $regex: escapeRegex(filter.text), $options: 'i' };
+    mongoFilter.$or = [{ title: pattern }, { caseNo: pattern }, { 'parties.name': pattern }];
+  }
+  const pageFilter = { $and: [mongoFilter, afterCursor('createdAt', cursor)] };
+  const docs = await findCases(scope, pageFilter, { sort: { createdAt: -1, _id: -1 }, limit: limit + 1, projection: listProjection });
+  return count ? { docs, total: await countCases(scope, mongoFilter) } : { docs };
 }
 
 export async function getHistory(_ctx: AppContext, principal: Principal | undefined, id: string) {
