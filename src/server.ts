@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -120,10 +121,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let server: http.Server | undefined;
   let port: number | undefined;
   if (options.listen) {
-    server = http.createServer(app);
-    // Slow-body protection: a client that trickles its headers or body is cut off.
+    // Slow-body protection: a client that trickles its headers or body is cut off (checked every 5 s).
+    server = http.createServer({ connectionsCheckingInterval: 5_000 }, app);
     server.headersTimeout = 15_000;
     server.requestTimeout = 30_000;
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(config.PORT, config.HOST, () => resolve());
@@ -150,4 +152,35 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     })());
 
   return { ctx, app, server, port, scheduler, stop };
+}
+
+/**
+ * What Node's HTTP parser refuses before Express sees the request (a timeout, oversized headers,
+ * malformed HTTP) is answered in the API's one error shape rather than with an empty body.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'The request took too long to arrive.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'The request headers are too large.']
+        : [400, 'invalid_request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: { code, message } });
+  // A request already handed to the app (its body was still arriving) is answered through its response.
+  const pending = (socket as { _httpMessage?: http.ServerResponse })._httpMessage;
+  if (pending) {
+    if (pending.headersSent || pending.writableEnded) {
+      socket.destroy();
+      return;
+    }
+    pending.once('finish', () => socket.destroy());
+    pending.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' }).end(body);
+    return;
+  }
+  const reason = http.STATUS_CODES[status] ?? 'Error';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

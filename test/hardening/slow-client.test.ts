@@ -5,8 +5,8 @@ import { API, HttpClient } from './support/http';
 /**
  * Slow-body protection, on real sockets. The HTTP server sets headersTimeout (15 s) and
  * requestTimeout (30 s) in src/server.ts; Node checks them every connectionsCheckingInterval
- * (30 s by default), so a client is cut off at the first check after its limit: a trickled body
- * within 30–60 s, trickled headers within 15–45 s. Both tricklers run at once (one byte every
+ * (5 s there), so a client is cut off at the first check after its limit: a trickled body within
+ * 30–35 s, trickled headers within 15–20 s, each with a 408 in the API's error shape. Both tricklers run at once (one byte every
  * 500 ms, so the socket is never idle) while an ordinary client checks that the service keeps
  * answering. Without the timeouts the tricklers would be served for as long as they liked; they
  * give up after 100 s, so the test fails instead of hanging.
@@ -26,6 +26,8 @@ interface Trickle {
   cutAfterMs: number | null;
   bytesSent: number;
   firstLine: string;
+  /** The answer's body, if any. */
+  body: string;
 }
 
 /** Sends `head` at once, then `drip` one byte every `everyMs`, until the server reacts or `giveUpMs` passes. */
@@ -37,12 +39,14 @@ function trickle(port: number, head: string, drip: string, everyMs: number, give
     let received = '';
     let timer: NodeJS.Timeout | undefined;
     let done = false;
+    let answeredAt: number | null = null;
     const finish = (cut: boolean) => {
       if (done) return;
       done = true;
       clearInterval(timer);
       socket.destroy();
-      resolve({ cutAfterMs: cut ? Date.now() - started : null, bytesSent, firstLine: received.split('\r\n')[0] ?? '' });
+      const at = answeredAt ?? Date.now();
+      resolve({ cutAfterMs: cut ? at - started : null, bytesSent, firstLine: received.split('\r\n')[0] ?? '', body: received.split('\r\n\r\n')[1] ?? '' });
     };
     socket.on('connect', () => {
       socket.write(head);
@@ -56,8 +60,8 @@ function trickle(port: number, head: string, drip: string, everyMs: number, give
       }, everyMs);
     });
     socket.on('data', (d) => {
-      received += d.toString('utf8');
-      finish(true);
+      received += d.toString('utf8'); // the answer, read to its end (the server closes after it)
+      answeredAt ??= Date.now();
     });
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
@@ -108,7 +112,18 @@ describe('slow clients', () => {
     expect(h.cutAfterMs!).toBeGreaterThanOrEqual(14_000);
     expect(h.cutAfterMs!).toBeLessThan(60_000);
     expect(others.every((x) => x >= 0)).toBe(true);
+    // Cut off with an answer in the API's error shape, not an empty one.
+    for (const t of [b, h]) {
+      expect(t.firstLine).toBe('HTTP/1.1 408 Request Timeout');
+      expect(JSON.parse(t.body)).toEqual({ error: { code: 'request_timeout', message: expect.any(String) } });
+    }
   }, 150_000);
+
+  it('answers headers over Node\'s limit with 431 in the error shape', async () => {
+    const t = await trickle(svc.port!, `GET ${API}/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'x'.repeat(20_000)}\r\n\r\n`, ' ', 1_000, 10_000);
+    expect(t.firstLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(JSON.parse(t.body)).toEqual({ error: { code: 'headers_too_large', message: expect.any(String) } });
+  });
 
   it('refuses a body over the limit with 413 in the error shape, on a real socket', async () => {
     const http = new HttpClient('127.0.0.1', svc.port!, 1);
