@@ -22,7 +22,7 @@ import { assignCaseNo, claimManualCaseNo, releaseManualCaseNo } from './case-num
 import { commitCaseChange, countCases, currentVersion, findCases, loadCase, loadCaseHistory, type CaseRecord } from './case-repository';
 import { caseScopeOf, systemCaseScope, type CaseScope } from './case-scope';
 import { entryHash, GENESIS_HASH, historyItemView, verifyChain } from './case-history';
-import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
+import { abandonTicket, recordChange, reserveTicket, staleTicketMessage } from '../feed/feed-writer';
 import { kpiFieldsOf } from '../stats/kpi-fields';
 import { toDeadline, toRecord } from './deadline-records';
 import { listCasesQuery, registerLeadBody, type RegisterLeadInput } from './case-schemas';
@@ -120,11 +120,12 @@ export async function createCase(ctx: AppContext, caller: Principal, input: Regi
     await abandonTicket(ticket, ctx.clock.now());
     throw err;
   }
-  await recordChange(
+  const recorded = await recordChange(
     ticket,
     { caseId: doc._id, seq: 1, type: 'LEAD_REGISTERED', at: doc.receivedAt, state: doc.state, district: doc.district, procuratorateVisible: !!doc.procuratorateVisible, becameVisible: !!doc.procuratorateVisible },
     ctx.clock.now(),
   );
+  if (!recorded) ctx.logger.error({ ticket, caseId: doc._id, seq: 1 }, staleTicketMessage);
   notifyCaseChange(ctx, { kind: 'event', caseId: doc._id, seq: 1, type: 'LEAD_REGISTERED' });
   return doc;
 }
@@ -366,7 +367,10 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
     ticket,
     { caseId: doc._id, seq, type, at: new Date(event.at), state: result.to, district: doc.district, procuratorateVisible: visible, becameVisible: visible && !doc.procuratorateVisible },
     now,
-  ).catch((err) => ctx.logger.warn({ err, ticket }, 'change record not written; the feed will repair it'));
+  ).then(
+    (recorded) => recorded || ctx.logger.error({ ticket, caseId: doc._id, seq }, staleTicketMessage),
+    (err: unknown) => ctx.logger.warn({ err, ticket }, 'change record not written; the feed will repair it'),
+  );
   notifyCaseChange(ctx, { kind: 'event', caseId: doc._id, seq, type });
 
   let committed = { ...doc, ...set, version: seq } as CaseRecord;

@@ -21,9 +21,24 @@ function ignoreDuplicate(err: unknown): void {
   if ((err as { code?: number }).code !== 11000) throw err;
 }
 
-export async function recordChange(ticket: number, change: ChangeInput, now: Date): Promise<void> {
-  await ChangeModel.create({ _id: ticket, ...change, ...(change.becameVisible ? {} : { becameVisible: undefined }), createdAt: now }).catch(ignoreDuplicate);
+/**
+ * Records a committed change under its ticket. Answers false when the ticket had already been
+ * declared abandoned: the writer stalled between reserving it and committing for longer than the
+ * feed's grace period (2 minutes), so the change feed does not carry this change. Callers log that
+ * as an error (staleTicketMessage); it never fails the request, which has committed.
+ */
+export async function recordChange(ticket: number, change: ChangeInput, now: Date): Promise<boolean> {
+  try {
+    await ChangeModel.create({ _id: ticket, ...change, ...(change.becameVisible ? {} : { becameVisible: undefined }), createdAt: now });
+    return true;
+  } catch (err) {
+    ignoreDuplicate(err);
+    const existing = await ChangeModel.findOne({ _id: ticket }, { abandoned: 1 }).lean();
+    return !existing?.abandoned;
+  }
 }
+
+export const staleTicketMessage = 'change feed: this change committed after its ticket was declared abandoned; the feed does not carry it';
 
 export async function abandonTicket(ticket: number, now: Date): Promise<void> {
   await ChangeModel.create({ _id: ticket, abandoned: true, createdAt: now }).catch(ignoreDuplicate);

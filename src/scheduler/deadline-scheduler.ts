@@ -3,7 +3,7 @@ import { CaseModel, type CaseDocument, type DeadlineRecord, type HistoryEntry } 
 import type { AppContext } from '../context';
 import { assignPendingCaseNumbers } from '../cases/case-numbers';
 import { entryHash, GENESIS_HASH } from '../cases/case-history';
-import { abandonTicket, recordChange, reserveTicket } from '../feed/feed-writer';
+import { abandonTicket, recordChange, reserveTicket, staleTicketMessage } from '../feed/feed-writer';
 import { findOneById, updateOneById } from '../db/by-id';
 import { caseWriteKey } from '../cases/case-repository';
 import { toDeadline } from '../cases/deadline-records';
@@ -129,11 +129,12 @@ export class DeadlineScheduler {
       await updateOneById(CaseModel, caseWriteKey(caseId), caseId, { leaseOwner: this.owner }, { $set: release });
       return null;
     }
-    await recordChange(
+    const recorded = await recordChange(
       ticket,
       { caseId, seq, type: 'DEADLINE_MISSED', at: now, state: doc.state, district: doc.district, procuratorateVisible: !!doc.procuratorateVisible },
       now,
     );
+    if (!recorded) this.ctx.logger.error({ ticket, caseId, seq }, staleTicketMessage);
     notifyCaseChange(this.ctx, { kind: 'event', caseId, seq, type: 'DEADLINE_MISSED' });
     return missed.length;
   }
