@@ -64,6 +64,8 @@ export interface CaseContext {
   procuratorate: {
     notified?: { procuratorate: string; noticeRef?: string; at: string };
     handedTo?: { procuratorate: string; note?: string; at: string };
+    /** The procuratorate's public notice urging the claim (30 days to answer in writing). */
+    publicNotice?: { noticeRef: string; publishedAt: string; at: string };
     deemedNotPursued?: { noticeRef: string; noticeEndedAt: string; at: string };
     supportRequested?: boolean;
     supportProvided: { note?: string; at: string }[];

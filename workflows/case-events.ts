@@ -157,6 +157,11 @@ export const caseEventSpecs = {
     roles: staff,
     payload: z.object({ procuratorate: shortText, note: text().optional() }),
   }),
+  PUBLIC_NOTICE_ISSUED: event({
+    labels: { zh: '检察机关公告（督促提起索赔）', en: 'Public notice by the procuratorate' },
+    roles: ['procuratorate'],
+    payload: z.object({ noticeRef: reference, publishedAt: instant }),
+  }),
   DEEMED_NOT_PURSUED: event({
     labels: { zh: '视为不提起索赔（公告期满未书面回复）', en: 'Deemed not pursued' },
     roles: ['procuratorate'],

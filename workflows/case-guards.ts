@@ -94,8 +94,11 @@ export const refusals: RefusalTable = {
         return ev.payload.note ? null : why('“其他情形”须说明理由', '"other" needs a note');
     }
   },
-  DEEMED_NOT_PURSUED: (_ctx, ev) =>
-    ev.payload.noticeEndedAt > ev.facts.now ? why('公告期尚未届满', 'the public notice period has not ended') : null,
+  DEEMED_NOT_PURSUED: (_ctx, ev) => {
+    if (ev.payload.noticeEndedAt > ev.facts.now) return why('公告期尚未届满', 'the public notice period has not ended');
+    const due = ev.facts.openDeadlines.public_notice_30d; // when the notice was recorded with PUBLIC_NOTICE_ISSUED
+    return due && due > ev.facts.now ? why('检察公告的30日答复期尚未届满', 'the 30 days to answer the public notice have not passed') : null;
+  },
   AGREEMENT_SIGNED: (ctx) => needsCollectiveReview(ctx, '签订协议'),
   JUDGMENT_EFFECTIVE: (ctx, ev) =>
     ev.payload.outcome === 'dismissed' && ev.payload.obligations?.length

@@ -100,6 +100,7 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
             on: {
               CLAIM_STARTED: always('investigation'),
               CLAIM_NOT_STARTED: always('#case.closed'),
+              PUBLIC_NOTICE_ISSUED: stay,
               DEEMED_NOT_PURSUED: always('publicInterestLitigation'),
             },
           },
@@ -142,6 +143,7 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
                   RECONSULTATION_STARTED: always('notice'),
                   LAWSUIT_FILED: always('#case.active.litigation'),
                   HANDED_TO_PROCURATORATE: always('#case.active.publicInterestLitigation'),
+                  PUBLIC_NOTICE_ISSUED: stay,
                   DEEMED_NOT_PURSUED: always('#case.active.publicInterestLitigation'),
                 },
               },

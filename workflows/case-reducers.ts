@@ -85,6 +85,9 @@ export const reducers: ReducerTable = {
   HANDED_TO_PROCURATORATE: (c, ev) => ({
     procuratorate: { ...c.procuratorate, handedTo: { procuratorate: ev.payload.procuratorate, note: ev.payload.note, at: ev.at } },
   }),
+  PUBLIC_NOTICE_ISSUED: (c, ev) => ({
+    procuratorate: { ...c.procuratorate, publicNotice: { noticeRef: ev.payload.noticeRef, publishedAt: ev.payload.publishedAt, at: ev.at } },
+  }),
   DEEMED_NOT_PURSUED: (c, ev) => ({
     procuratorate: { ...c.procuratorate, deemedNotPursued: { ...ev.payload, at: ev.at } },
   }),

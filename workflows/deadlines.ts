@@ -60,6 +60,15 @@ export const deadlineRules: Record<DeadlineRuleName, RuleDeclaration> = {
     metBy: ['PROCURATORATE_NOTIFIED'],
     anchor: at,
   },
+  public_notice_30d: {
+    labels: { zh: '检察公告期（30日内书面回复）', en: 'Answer the public notice (30 days)' },
+    openedBy: 'PUBLIC_NOTICE_ISSUED',
+    // Answered in writing by deciding (to claim or not), suing, or handing the matter over;
+    // DEEMED_NOT_PURSUED comes after it was missed.
+    metBy: ['CLAIM_STARTED', 'CLAIM_NOT_STARTED', 'LAWSUIT_FILED', 'HANDED_TO_PROCURATORATE'],
+    anchor: (ev) => (ev.type === 'PUBLIC_NOTICE_ISSUED' ? ev.payload.publishedAt : ev.at),
+    ref: (ev) => (ev.type === 'PUBLIC_NOTICE_ISSUED' ? ev.payload.noticeRef : undefined),
+  },
   consultation_90d: {
     labels: { zh: '磋商期限（90日）', en: 'Consultation period (90 days)' },
     state: 'consultation.meetings',

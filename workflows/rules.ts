@@ -17,6 +17,7 @@ export type Period = z.infer<typeof period>;
 export const deadlineRuleNames = [
   'verification_30d',
   'procuratorate_notice_15d',
+  'public_notice_30d',
   'consultation_90d',
   'obligor_reply',
   'judicial_confirmation_notice_30d',
@@ -30,6 +31,7 @@ export const rulesSchema = z
       .object({
         verification_30d: period,
         procuratorate_notice_15d: period,
+        public_notice_30d: period,
         consultation_90d: period,
         judicial_confirmation_notice_30d: period,
         escrow_lapse_5y: period,
@@ -59,6 +61,7 @@ export const defaultRules: WorkflowRules = {
   periods: {
     verification_30d: { amount: 30, unit: 'calendar_days' },
     procuratorate_notice_15d: { amount: 15, unit: 'calendar_days' },
+    public_notice_30d: { amount: 30, unit: 'calendar_days' },
     consultation_90d: { amount: 90, unit: 'calendar_days' },
     judicial_confirmation_notice_30d: { amount: 30, unit: 'calendar_days' },
     escrow_lapse_5y: { amount: 5, unit: 'years' },

@@ -94,6 +94,7 @@ const eventExamples: Record<CaseEventType, Record<string, unknown>> = {
   RECONSULTATION_STARTED: { note: '再次磋商' },
   LAWSUIT_FILED: { court: '苏州市中级人民法院', filedAt: '2026-02-01', supportRequestedFromProcuratorate: true },
   HANDED_TO_PROCURATORATE: { procuratorate: '苏州市人民检察院', note: '移送' },
+  PUBLIC_NOTICE_ISSUED: { noticeRef: '公告1', publishedAt: '2026-01-02' },
   DEEMED_NOT_PURSUED: { noticeRef: '公告1', noticeEndedAt: '2026-02-01' },
   AGREEMENT_SIGNED: { signedAt: '2026-02-01', agreementRef: '协议1', bondFen: 1 },
   JUDICIAL_CONFIRMATION_APPLIED: { court: '法院', appliedAt: '2026-02-01' },
@@ -116,7 +117,7 @@ const eventExamples: Record<CaseEventType, Record<string, unknown>> = {
 };
 
 const roleOfEvent = (t: CaseEventType): Role =>
-  ['DEEMED_NOT_PURSUED', 'SUPPORT_PROVIDED', 'PUBLIC_INTEREST_SUIT_FILED'].includes(t) ? 'procuratorate' : t === 'COLLECTIVE_REVIEW_RECORDED' ? 'reviewer' : 'handler';
+  ['PUBLIC_NOTICE_ISSUED', 'DEEMED_NOT_PURSUED', 'SUPPORT_PROVIDED', 'PUBLIC_INTEREST_SUIT_FILED'].includes(t) ? 'procuratorate' : t === 'COLLECTIVE_REVIEW_RECORDED' ? 'reviewer' : 'handler';
 
 // ----- the zod schema at a position of a body (for "is this key one the client may send here?") -----
 

@@ -42,6 +42,7 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
       break;
     case 'startDecision':
       steps.push(handler('CLAIM_STARTED'), handler('CLAIM_NOT_STARTED', { reasonCode: 'already_performed', note: '已履行' }));
+      if (!ctx.procuratorate.publicNotice) steps.push({ type: 'PUBLIC_NOTICE_ISSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-1', publishedAt: '2026-04-20' } });
       steps.push({ type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-1', noticeEndedAt: '2026-05-25' } });
       break;
     case 'investigation':
@@ -71,6 +72,7 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
         handler('RECONSULTATION_STARTED'),
         handler('LAWSUIT_FILED', { court: '苏州市中级人民法院', filedAt: '2026-05-25', supportRequestedFromProcuratorate: true }),
         handler('HANDED_TO_PROCURATORATE', { procuratorate: '苏州市人民检察院' }),
+        ...(ctx.procuratorate.publicNotice ? [] : [{ type: 'PUBLIC_NOTICE_ISSUED' as const, role: 'procuratorate' as const, payload: { noticeRef: '公告2026-2', publishedAt: '2026-04-25' } }]),
         { type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-2', noticeEndedAt: '2026-05-30' } },
       );
       break;

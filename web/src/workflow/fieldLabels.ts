@@ -87,6 +87,8 @@ const eventFieldLabels: Record<string, string> = {
   'ESCROW_DEPOSITED.amountFen': '提存金额',
   'PROCURATORATE_NOTIFIED.noticeRef': '告知函编号',
   'DEEMED_NOT_PURSUED.noticeRef': '公告编号',
+  'PUBLIC_NOTICE_ISSUED.noticeRef': '公告编号',
+  'PUBLIC_NOTICE_ISSUED.publishedAt': '公告发布日期',
   'COLLECTIVE_REVIEW_RECORDED.decision': '集体研究意见',
   'CLAIM_STARTED.caseNo': '案号（不填则自动编号）',
 };
