@@ -27,6 +27,9 @@ export interface Acceptance {
 export interface AllocationDocument {
   _id: string;
   caseId: string;
+  /** The case's number and title when proposed, so that a base manager (who may not read cases) sees whose money it is. */
+  caseNo?: string | null;
+  caseTitle?: string | null;
   obligationId: string;
   projectId: string;
   baseId: string;
@@ -67,6 +70,8 @@ const allocationSchema = new Schema<AllocationDocument>(
   {
     _id: { type: String, required: true },
     caseId: { type: String, required: true },
+    caseNo: { type: String, default: null },
+    caseTitle: { type: String, default: null },
     obligationId: { type: String, required: true },
     projectId: { type: String, required: true },
     baseId: { type: String, required: true },

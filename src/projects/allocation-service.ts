@@ -55,6 +55,8 @@ export function allocationView(a: AllocationDocument) {
   return {
     id: a._id,
     caseId: a.caseId,
+    caseNo: a.caseNo ?? null,
+    caseTitle: a.caseTitle ?? null,
     obligationId: a.obligationId,
     projectId: a.projectId,
     baseId: a.baseId,
@@ -164,6 +166,8 @@ export async function proposeAllocation(ctx: AppContext, principal: Principal | 
   const doc: AllocationDocument = {
     _id: newId('alloc'),
     caseId: caseDoc._id,
+    caseNo: caseDoc.caseNo ?? null,
+    caseTitle: caseDoc.title,
     obligationId: obligation.id,
     projectId: project._id,
     baseId: project.baseId,

@@ -198,6 +198,8 @@ export const planView = z.object({
 export const allocationView = z.object({
   id: z.string(),
   caseId: z.string(),
+  caseNo: z.string().nullable().describe('The case number when the allocation was proposed'),
+  caseTitle: z.string().nullable().describe('The case title when the allocation was proposed'),
   obligationId: z.string(),
   projectId: z.string(),
   baseId: z.string(),

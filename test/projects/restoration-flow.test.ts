@@ -70,6 +70,11 @@ describe('the whole flow: escrow deposit → suggestions → plan → two-way co
     const proposed = await handler.post('/allocations', { caseId: caseA.id, obligationId: 'O1', projectId, amountFen: 600_000 }).expect(201);
     const allocA = proposed.body.id as string;
     expect(proposed.body).toMatchObject({ status: 'proposed', acceptedByCase: null, acceptedByProject: null });
+    // It names its case, for the base manager who may not read cases.
+    expect(caseA.view.caseNo).toEqual(expect.any(String));
+    expect(proposed.body).toMatchObject({ caseNo: caseA.view.caseNo, caseTitle: caseA.view.title });
+    const seenByManager = (await manager.get(`/allocations?projectId=${projectId}`).expect(200)).body.items;
+    expect(seenByManager.find((a: { id: string }) => a.id === proposed.body.id)).toMatchObject({ caseNo: caseA.view.caseNo, caseTitle: caseA.view.title });
     const halfway = await handler.post(`/allocations/${allocA}/accept`).expect(200);
     expect(halfway.body).toMatchObject({ status: 'proposed', acceptedByCase: expect.any(Object), acceptedByProject: null });
     const confirmed = await manager.post(`/allocations/${allocA}/accept`).expect(200);

@@ -195,6 +195,8 @@ export interface ScoreReason {
 export interface Allocation {
   id: string;
   caseId: string;
+  caseNo?: string | null;
+  caseTitle?: string | null;
   obligationId: string;
   projectId: string;
   amountFen: number;

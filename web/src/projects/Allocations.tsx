@@ -22,7 +22,8 @@ export default function Allocations() {
   // Case titles for the rows (only for roles that may read cases).
   useEffect(() => {
     if (!data || !canReadCases(me)) return;
-    const missing = [...new Set(data.items.map((a) => a.caseId))].filter((id) => !(id in titles));
+    // Allocations carry the case's number and title; older ones may not.
+    const missing = [...new Set(data.items.filter((a) => !a.caseTitle).map((a) => a.caseId))].filter((id) => !(id in titles));
     if (!missing.length) return;
     Promise.all(missing.map((id) => api<CaseView>(`/cases/${id}`).then((c) => [id, c.caseNo ? `${c.caseNo} ${c.title}` : c.title] as const, () => [id, id] as const))).then((pairs) =>
       setTitles((t) => ({ ...t, ...Object.fromEntries(pairs) })),

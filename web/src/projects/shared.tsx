@@ -254,15 +254,18 @@ export function AllocationTable({
           {
             title: '案件',
             dataIndex: 'caseId',
-            render: (id: string, a) =>
-              ['admin', 'handler', 'reviewer', 'viewer'].includes(me.role) ? (
-                <Link to={`/cases/${id}`}>{caseTitle?.(id) ?? id}</Link>
+            render: (id: string, a) => {
+              // The allocation names its case itself; older ones are looked up by the caller.
+              const label = a.caseTitle ? [a.caseNo, a.caseTitle].filter(Boolean).join(' ') : (caseTitle?.(id) ?? id);
+              return ['admin', 'handler', 'reviewer', 'viewer'].includes(me.role) ? (
+                <Link to={`/cases/${id}`}>{label}</Link>
               ) : (
                 <span>
-                  {caseTitle?.(id) ?? id}
+                  {label}
                   {typeof a.district === 'string' ? `（${a.district}）` : ''}
                 </span>
-              ),
+              );
+            },
           },
           { title: '义务', dataIndex: 'obligationId', width: 70 },
           { title: '修复项目', dataIndex: 'projectId', render: (id: string) => <Link to={`/projects/${id}`}>{projectName?.(id) ?? id}</Link> },
