@@ -363,7 +363,7 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
   const visible = !!doc.procuratorateVisible || procuratorateEvents.has(type);
   // Not awaited: the reply does not depend on it, and if the process dies first the feed reader
   // repairs the ticket from the history entry (history.feedTicket) after its grace period.
-  recordChange(
+  void recordChange(
     ticket,
     { caseId: doc._id, seq, type, at: new Date(event.at), state: result.to, district: doc.district, procuratorateVisible: visible, becameVisible: visible && !doc.procuratorateVisible },
     now,

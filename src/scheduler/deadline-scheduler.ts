@@ -93,7 +93,8 @@ export class DeadlineScheduler {
     const nextDueAt = open.length ? new Date(Math.min(...open)) : null;
     const release = { leaseOwner: null, leaseUntil: null };
     if (missed.length === 0) {
-      await updateOneById(CaseModel, caseWriteKey(caseId), caseId, { version: doc.version }, { $set: { nextDueAt, ...release } });
+      const moved = await updateOneById(CaseModel, caseWriteKey(caseId), caseId, { version: doc.version }, { $set: { nextDueAt, ...release } });
+      if (moved) notifyCaseChange(this.ctx, { kind: 'derived', caseId, field: 'nextDueAt' });
       return 0;
     }
     const seq = doc.version + 1;
