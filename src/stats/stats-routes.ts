@@ -32,7 +32,7 @@ describeRoute({
   method: 'get',
   path: '/stats/kpis/definitions',
   tag: 'Statistics',
-  summary: 'What each KPI counts: cohort, numerator, denominator, exclusions and what is reported apart',
+  summary: 'What each KPI counts: cohort, numerator, denominator, exclusions and what is reported apart, in English and in Chinese (zh)',
   roles,
   response: definitionsReply,
   errors: [401, 403],

@@ -82,17 +82,22 @@ export const kpiReply = z.object({
     .meta({ description: 'With ?groupBy=: the same KPIs for each group' }),
 });
 
+const kpiTexts = z.object({
+  cohort: z.string().meta({ description: 'Which cases the figure counts, dated by what' }),
+  numerator: z.string(),
+  denominator: z.string(),
+  excluded: z.string(),
+  reportedApart: z.string(),
+});
+
 export const definitionsReply = z.object({
   items: z.array(
     z.object({
       key: z.string(),
       kind: z.enum(['ratio', 'money', 'days']),
       labels,
-      cohort: z.string(),
-      numerator: z.string(),
-      denominator: z.string(),
-      excluded: z.string(),
-      reportedApart: z.string(),
+      ...kpiTexts.shape,
+      zh: kpiTexts.meta({ description: 'The same five texts in Chinese (统计对象、分子、分母、不计入、另行列示)' }),
     }),
   ),
 });

@@ -97,7 +97,7 @@ export async function getKpis(ctx: AppContext, principal: Principal | undefined,
   return (await kpisFor(ctx, principal, query)).body;
 }
 
-/** GET /stats/kpis/definitions */
+/** GET /stats/kpis/definitions: every text of kpi-definitions.ts, English and Chinese (zh); not the CSV headers. */
 export function getKpiDefinitions(_ctx: AppContext, principal: Principal | undefined) {
   requireAccess(principal, 'stats.read');
   return {

@@ -227,6 +227,28 @@ describe('KPIs on a hand-built set of cases', () => {
     }
   });
 
+  it('gives every KPI its five texts in Chinese too (zh), for the bureau\'s staff', async () => {
+    const defs = (await viewer.get('/stats/kpis/definitions').expect(200)).body.items;
+    expect(defs).toHaveLength(14);
+    const han = /[\u4e00-\u9fff]/;
+    for (const d of defs) {
+      expect(d.zh).toEqual(expect.any(Object));
+      for (const field of ['cohort', 'numerator', 'denominator', 'excluded', 'reportedApart']) {
+        const text = d.zh[field];
+        expect({ key: d.key, field, text: typeof text === 'string' && text.trim().length > 0 && han.test(text) }).toEqual({ key: d.key, field, text: true });
+        // A translation, not the English copied over.
+        expect(text).not.toBe(d[field]);
+      }
+    }
+    // docs/kpis.md carries the same Chinese texts in its 统计口径（中文） table.
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'kpis.md'), 'utf8');
+    for (const d of defs) for (const field of ['cohort', 'numerator', 'denominator']) expect(doc).toContain(d.zh[field]);
+    const spec = (await viewer.get('/openapi.json').expect(200)).body;
+    const item = spec.paths['/stats/kpis/definitions'].get.responses['200'].content['application/json'].schema.properties.items.items;
+    expect(item.required).toContain('zh');
+    expect(item.properties.zh.required).toEqual(expect.arrayContaining(['cohort', 'numerator', 'denominator', 'excluded', 'reportedApart']));
+  });
+
   it('is in the OpenAPI document with its query schemas', async () => {
     const spec = (await viewer.get('/openapi.json').expect(200)).body;
     for (const p of ['/stats/kpis', '/stats/kpis.csv', '/stats/kpis/definitions', '/stats/overdue']) expect(spec.paths[p]?.get).toBeDefined();

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Col, DatePicker, Empty, Form, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Collapse, DatePicker, Descriptions, Empty, Form, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { Link } from 'react-router-dom';
@@ -16,7 +16,8 @@ import { EChart } from './EChart';
 /**
  * 统计看板: the three headline rates with their numerators, denominators and definitions
  * (GET /stats/kpis), the other figures, cases by state and by district, the overdue list
- * (GET /stats/overdue), and the CSV export (GET /stats/kpis.csv).
+ * (GET /stats/overdue), the CSV export (GET /stats/kpis.csv), and what every figure counts
+ * (GET /stats/kpis/definitions), shown in Chinese (zh).
  */
 
 type RateWithApart = Rate & { reportedApart?: Record<string, unknown>; mean?: number | null };
@@ -36,10 +37,44 @@ interface Overdue {
   nextCursor: string | null;
 }
 
-interface Definition {
+interface DefinitionTexts {
+  cohort: string;
+  numerator: string;
+  denominator: string;
+  excluded: string;
+  reportedApart: string;
+}
+
+interface Definition extends Partial<DefinitionTexts> {
   key: string;
   kind: 'ratio' | 'money' | 'days';
   labels: Labels;
+  /** The same texts in Chinese; the English ones are shown only when it is missing. */
+  zh?: Partial<DefinitionTexts>;
+}
+
+const definitionParts: { field: keyof DefinitionTexts; label: string }[] = [
+  { field: 'cohort', label: '统计对象' },
+  { field: 'numerator', label: '分子' },
+  { field: 'denominator', label: '分母' },
+  { field: 'excluded', label: '不计入' },
+  { field: 'reportedApart', label: '另行列示' },
+];
+
+/** A definition's texts, each in Chinese when the server gives it, else in English. */
+const definitionText = (d: Definition, field: keyof DefinitionTexts): string => d.zh?.[field] || d[field] || '—';
+
+function DefinitionDetails({ d }: { d: Definition }) {
+  return (
+    <Descriptions
+      size="small"
+      column={1}
+      bordered
+      data-definition={d.key}
+      styles={{ label: { width: 96, whiteSpace: 'nowrap' } }}
+      items={definitionParts.map((p) => ({ key: p.field, label: p.label, children: <span data-part={p.field}>{definitionText(d, p.field)}</span> }))}
+    />
+  );
 }
 
 const sum = (o: unknown) => (o && typeof o === 'object' ? Object.values(o as Record<string, number>).reduce((s, v) => s + (typeof v === 'number' ? v : 0), 0) : 0);
@@ -265,8 +300,26 @@ export default function Dashboard() {
               },
             ]}
           />
-          <Typography.Text type="secondary">各项指标的统计口径见导出的 CSV 与接口 /api/v1/stats/kpis/definitions。</Typography.Text>
+          <Typography.Text type="secondary">各项指标的统计口径见下方“统计口径”，亦可通过接口 /api/v1/stats/kpis/definitions 获取。</Typography.Text>
         </Card>
+      )}
+      {definitions.error ? (
+        <Card size="small" title="统计口径" className="section-card">
+          <LoadError error={definitions.error} onRetry={definitions.reload} what="统计口径" />
+        </Card>
+      ) : (
+        (definitions.data?.items.length ?? 0) > 0 && (
+          <Card size="small" title="统计口径" className="section-card" data-testid="kpi-definitions">
+            <Collapse
+              size="small"
+              items={definitions.data!.items.map((d) => ({
+                key: d.key,
+                label: d.labels.zh,
+                children: <DefinitionDetails d={d} />,
+              }))}
+            />
+          </Card>
+        )
       )}
     </>
   );
