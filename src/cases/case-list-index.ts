@@ -16,7 +16,8 @@ import { inScope, type CaseScope } from './case-scope';
  * MongoDB the list is a query on its indexes and this class is not used.
  *
  * Semantics are those of the database query in listCases (filters, text search, keyset order);
- * test/cases/case-list-index.test.ts compares the two on the same data.
+ * test/cases/case-list-index.test.ts compares the two on the same data. The deadline scheduler
+ * finds its due cases here too on this engine (it would otherwise read every case every tick).
  */
 
 /** The fields of a case the list shows, filters and sorts on. */
@@ -103,6 +104,15 @@ export class CaseListIndex {
     matching.sort(newestFirst);
     const docs = matching.filter((d) => after(d, cursor)).slice(0, limit + 1);
     return count ? { docs, total: matching.length } : { docs };
+  }
+
+  /**
+   * Cases matching `keep`, in `order`, at most `limit`: the service's own sweeps (the scheduler)
+   * on this engine. Every write they lead to re-checks its condition on the stored document.
+   */
+  async select(keep: (doc: ListedCase) => boolean, order: (a: ListedCase, b: ListedCase) => number, limit: number): Promise<ListedCase[]> {
+    await this.current();
+    return [...this.entries.values()].filter(keep).sort(order).slice(0, limit);
   }
 
   /** Starts the first load in the background (at service start). */

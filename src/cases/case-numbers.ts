@@ -61,8 +61,13 @@ export async function assignCaseNo(rules: WorkflowRules, caseId: string, year: n
 }
 
 /** Finishes numbering for cases whose CLAIM_STARTED committed but whose number was not written. */
-export async function assignPendingCaseNumbers(rules: WorkflowRules, now: Date): Promise<number> {
-  const pending = await CaseModel.find({ caseNoPending: true }, { caseNoYear: 1 }).limit(500).lean();
+export async function assignPendingCaseNumbers(
+  rules: WorkflowRules,
+  now: Date,
+  /** Where to find them instead of a query (the in-memory case list on the embedded engine). */
+  candidates?: () => Promise<{ _id: string; caseNoYear?: number | null }[]>,
+): Promise<number> {
+  const pending = candidates ? await candidates() : await CaseModel.find({ caseNoPending: true }, { caseNoYear: 1 }).limit(500).lean();
   for (const c of pending) await assignCaseNo(rules, c._id, c.caseNoYear ?? now.getUTCFullYear(), now);
   return pending.length;
 }

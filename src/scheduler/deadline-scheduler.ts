@@ -6,6 +6,7 @@ import { entryHash, GENESIS_HASH } from '../cases/case-history';
 import { abandonTicket, recordChange, reserveTicket, staleTicketMessage } from '../feed/feed-writer';
 import { findOneById, updateOneById } from '../db/by-id';
 import { caseWriteKey } from '../cases/case-repository';
+import { caseListIndex, type ListedCase } from '../cases/case-list-index';
 import { toDeadline } from '../cases/deadline-records';
 import { kpiFieldsOf } from '../stats/kpi-fields';
 import { notifyCaseChange } from '../case-changes';
@@ -58,12 +59,17 @@ export class DeadlineScheduler {
   async tick(): Promise<SchedulerTickResult> {
     const result: SchedulerTickResult = { casesClaimed: 0, deadlinesMissed: 0, conflicts: 0, caseNumbersAssigned: 0 };
     const now = this.ctx.clock.now();
-    result.caseNumbersAssigned = await assignPendingCaseNumbers(this.ctx.workflow.rules, now);
+    const index = caseListIndex(this.ctx);
+    result.caseNumbersAssigned = await assignPendingCaseNumbers(
+      this.ctx.workflow.rules,
+      now,
+      index ? () => index.select((d) => d.caseNoPending === true, () => 0, 500) : undefined,
+    );
     const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
-    const due = await CaseModel.find({ nextDueAt: { $lte: now }, stage: { $ne: 'suspended' }, ...free }, { _id: 1 })
-      .sort({ nextDueAt: 1 })
-      .limit(BATCH)
-      .lean();
+    // Candidates only: the claim below re-checks due date and lease on the stored document.
+    const due = index
+      ? await index.select((d) => isDue(d, now), (a, b) => new Date(a.nextDueAt!).getTime() - new Date(b.nextDueAt!).getTime(), BATCH)
+      : await CaseModel.find({ nextDueAt: { $lte: now }, stage: { $ne: 'suspended' }, ...free }, { _id: 1 }).sort({ nextDueAt: 1 }).limit(BATCH).lean();
     for (const { _id } of due) {
       // The lease: whoever flips leaseUntil first owns this case for LEASE_MS.
       const claimed = await updateOneById(CaseModel, caseWriteKey(_id), _id, { nextDueAt: { $lte: now }, ...free }, {
@@ -139,4 +145,10 @@ export class DeadlineScheduler {
     notifyCaseChange(this.ctx, { kind: 'event', caseId, seq, type: 'DEADLINE_MISSED' });
     return missed.length;
   }
+}
+
+/** The scheduler's query (nextDueAt ≤ now, not suspended, lease free) for one case in memory. */
+export function isDue(d: ListedCase, now: Date): boolean {
+  if (!d.nextDueAt || new Date(d.nextDueAt) > now || d.stage === 'suspended') return false;
+  return !d.leaseUntil || new Date(d.leaseUntil) < now;
 }

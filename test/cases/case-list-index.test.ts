@@ -3,7 +3,8 @@ import { caseScopeOf, systemCaseScope, type CaseScope } from '../../src/cases/ca
 import { queryCaseList } from '../../src/cases/case-service';
 import { caseListIndex, type ListFilter } from '../../src/cases/case-list-index';
 import type { PageCursor } from '../../src/http/pagination';
-import { DeadlineScheduler } from '../../src/scheduler/deadline-scheduler';
+import { DeadlineScheduler, isDue } from '../../src/scheduler/deadline-scheduler';
+import { CaseModel } from '../../models/case';
 import { as, leadBody, newClient, send, type Caller } from '../support/api';
 import { startTestService, type TestService } from '../support/service';
 
@@ -98,6 +99,29 @@ describe('the in-memory case list of the embedded engine', () => {
     }
     console.log(`case list: ${compared} listed cases compared over ${filters.length} filters × ${scopes.length} scopes, page by page`);
     expect(compared).toBeGreaterThan(100);
+  });
+
+  it('gives the scheduler the same due cases as its database query', async () => {
+    const index = caseListIndex(svc.ctx);
+    if (!index) return expect(svc.ctx.engine.engine).toBe('mongodb'); // the scheduler queries the database there
+    // Leads in verification with their 30 days running, one of them suspended (its clock stopped).
+    clock.set('2026-05-21T02:00:00Z');
+    for (const [i, received] of ['2026-05-01', '2026-05-06', '2026-05-12', '2026-05-20'].entries()) {
+      const id = (await handler.post('/cases', leadBody({ title: `核查中的线索 ${i}`, district: '吴中区', receivedAt: received })).expect(201)).body.id as string;
+      await send(handler, id, { type: 'SCREENED', outcome: 'verify', note: '筛查' });
+      if (i === 1) await send(handler, id, { type: 'SUSPENDED', reason: '等待监测报告' });
+    }
+    let compared = 0;
+    // Before, between and after their due dates.
+    for (const at of ['2026-05-25', '2026-06-02', '2026-06-08', '2026-06-15', '2026-06-30']) {
+      const now = new Date(`${at}T02:00:00Z`);
+      const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
+      const fromDb = (await CaseModel.find({ nextDueAt: { $lte: now }, stage: { $ne: 'suspended' }, ...free }, { _id: 1 }).lean()).map((d) => d._id).sort();
+      const fromIndex = (await index.select((d) => isDue(d, now), () => 0, 10_000)).map((d) => d._id).sort();
+      expect({ at, ids: fromIndex }).toEqual({ at, ids: fromDb });
+      compared += fromDb.length;
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 
   it('shows a change at once: a new case, an event, a missed deadline', async () => {
