@@ -140,8 +140,15 @@ describe('the web console, in Chinese, in a real browser', () => {
     expect(total).toBeGreaterThan(10);
     await page.getByText(`共 ${total} 件`).first().waitFor();
     await screenshot(page, '02-case-list');
-    await choose(page, page, '每页件数', '每页 10 件');
-    await page.getByRole('button', { name: '下一页' }).click();
+    // Each step waits for the list it asked for: a click while the previous page is still loading may be lost.
+    const listed = (match: (url: URL) => boolean) =>
+      page.waitForResponse((r) => {
+        const url = new URL(r.url());
+        return r.request().method() === 'GET' && url.pathname === '/api/v1/cases' && match(url);
+      });
+    await Promise.all([listed((u) => u.searchParams.get('limit') === '10'), choose(page, page, '每页件数', '每页 10 件')]);
+    await page.getByRole('button', { name: '下一页' }).waitFor();
+    await Promise.all([listed((u) => u.searchParams.has('cursor')), page.getByRole('button', { name: '下一页' }).click()]);
     await page.getByText('第 2 页').waitFor();
     await page.getByRole('button', { name: '上一页' }).click();
     await page.getByText('第 1 页').waitFor();
