@@ -1,5 +1,6 @@
 import type { QueryFilter, ProjectionType, UpdateQuery } from 'mongoose';
 import { CaseModel, type CaseDocument, type HistoryEntry } from '../../models/case';
+import type { CaseContext } from '../../workflows/case-context';
 import { idPattern } from '../ids';
 import { findOneById, updateOneById, type GuardFilter } from '../db/by-id';
 import { scopeFilter, type CaseScope } from './case-scope';
@@ -13,6 +14,11 @@ import { scopeFilter, type CaseScope } from './case-scope';
 const withoutHistory = { history: 0 } as const;
 
 export type CaseRecord = Omit<CaseDocument, 'history'>;
+
+/** The procedure's context in a stored case's machine snapshot. */
+export function contextOfCase(doc: Pick<CaseDocument, 'snapshot'>): CaseContext {
+  return (doc.snapshot as { context: CaseContext }).context;
+}
 
 export async function loadCase(scope: CaseScope, id: string): Promise<CaseRecord | null> {
   if (!idPattern.test(id)) return null;

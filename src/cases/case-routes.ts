@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
+import { parseIfMatch } from '../http/if-match';
 import type { AppContext } from '../context';
 import { caseListIndex } from './case-list-index';
-import { errors } from '../http/errors';
 import { parseIdempotencyKey, requestHash, withIdempotency } from '../http/idempotency';
 import { getCase, getHistory, listCases, recoverCommittedEvent, registerLead, sendEvent, verifyHistory } from './case-service';
 import { permissions, requireAccess } from '../auth/permissions';
@@ -27,13 +27,7 @@ describeRoute({ method: 'post', path: '/cases/:id/events', tag: 'Cases', summary
 describeRoute({ method: 'get', path: '/cases/:id/history', tag: 'Cases', summary: 'The complete history of accepted events, oldest first', roles: permissions['cases.history'].roles, responseDescription: '{ items: [{ seq, type, payload, actor, at, from, to, version, hash }] }', errors: [401, 403, 404] });
 describeRoute({ method: 'get', path: '/cases/:id/history/verify', tag: 'Cases', summary: 'Recompute the history\'s hash chain; names the first broken entry', roles: permissions['cases.verifyHistory'].roles, responseDescription: '{ valid, entries, firstBroken, version, versionMatchesHistory }', errors: [401, 403, 404] });
 
-function ifMatch(req: Request): number | undefined {
-  const raw = req.headers['if-match'];
-  if (raw === undefined) return undefined;
-  const m = typeof raw === 'string' ? /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim()) : null;
-  if (!m) throw errors.invalidRequest('If-Match must be the case version, e.g. If-Match: 3.', [{ path: 'If-Match', message: 'invalid' }]);
-  return Number(m[1]);
-}
+const ifMatch = (req: Request) => parseIfMatch(req, 'case');
 
 export function caseRoutes(ctx: AppContext): Router {
   // On the embedded engine the list is served from memory: read it once now rather than on the first list.

@@ -1,4 +1,5 @@
 import type { CaseDocument } from '../../models/case';
+import { isoOrNull as iso } from '../dates';
 import type { Principal } from '../auth/principal';
 import type { CaseContext } from '../../workflows/case-context';
 import { roleMaySend } from '../../workflows/case-events';
@@ -11,7 +12,6 @@ import type { CaseRecord } from './case-repository';
 
 /** How a case looks to API clients. Built from the stored document alone; dates as ISO strings. */
 
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 export interface ViewDeps {
   machine: CaseMachine;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyModel } from '../../models/idempotency';
 import type { Clock } from '../clock';
 import { serialized } from '../db/serialized';
@@ -41,8 +42,6 @@ export function parseIdempotencyKey(raw: unknown): string | undefined {
   }
   return raw;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function withIdempotency(
   clock: Clock,

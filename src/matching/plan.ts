@@ -38,6 +38,7 @@
  */
 import { TransportationSolver } from './network-simplex';
 import {
+  byText,
   createScoringContext,
   prepareProject,
   prepareSource,
@@ -91,9 +92,6 @@ export interface PlanOptions {
   maxRepairRounds?: number;
 }
 
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 class IntBuffer {
   data = new Int32Array(1024);

@@ -11,6 +11,7 @@ import {
   BELOW_MIN_SCORE,
   INCOMPATIBLE,
   clearlyIncompatible,
+  byText,
   createScoringContext,
   explainReasons,
   prepareProject,
@@ -57,9 +58,6 @@ export interface RankedSource {
   amountFen: number;
 }
 
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Indices of the items that can be among the `limit` best: every item whose cost is at least the

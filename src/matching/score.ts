@@ -815,3 +815,8 @@ export function scoreAllPairs(
   }
   return out;
 }
+
+/** Code-point order of two strings, for deterministic tie-breaks. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

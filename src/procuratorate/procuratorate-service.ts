@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isoOrNull as iso } from '../dates';
 import type { DeadlineRecord } from '../../models/case';
 import { requireAccess } from '../auth/permissions';
 import { coversDistrict, type Principal } from '../auth/principal';
@@ -35,8 +37,6 @@ const FEED_POLL_MS = 500;
  * (writers record it after replying): look again soon, then back off to FEED_POLL_MS.
  */
 const FEED_RECHECK_MS = 20;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitForCase(load: () => Promise<CaseRecord | null>, ms: number): Promise<CaseRecord | null> {
   const until = performance.now() + ms;
@@ -110,7 +110,6 @@ export function lateNoticeKind(d: NoticeDeadline, now: Date, suspendedAt: Date |
   return null;
 }
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 function noticeSummary(doc: Pick<CaseRecord, 'deadlines' | 'stage' | 'snapshot'>, now: Date) {
   const d = noticeDeadlineOf(doc.deadlines);

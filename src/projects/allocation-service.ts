@@ -1,11 +1,13 @@
 import { AllocationModel, type AllocationDocument } from '../../models/allocation';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isoOrNull as iso } from '../dates';
 import { ObligationLedgerModel, obligationLedgerId } from '../../models/obligation-ledger';
 import { ProjectModel } from '../../models/project';
 import { fundableStates, type ProjectActor } from '../../workflows/project-machine';
 import { allocatableKinds } from '../../workflows/vocabulary';
 import { requireAccess } from '../auth/permissions';
 import { coversDistrict, type Principal } from '../auth/principal';
-import { loadCase, type CaseRecord } from '../cases/case-repository';
+import { contextOfCase, loadCase, type CaseRecord } from '../cases/case-repository';
 import { caseScopeOf, systemCaseScope } from '../cases/case-scope';
 import type { AppContext } from '../context';
 import { AppError, errors } from '../http/errors';
@@ -14,7 +16,7 @@ import { parse } from '../http/validate';
 import { idPattern, newId } from '../ids';
 import { findOneById, updateOneById } from '../db/by-id';
 import { scorePair } from '../matching/score';
-import { contextOfCase, currentObligationMoney, loadLedgers, moneySourcesOf } from './money-sources';
+import { currentObligationMoney, loadLedgers, moneySourcesOf } from './money-sources';
 import { acceptsDamage, matchingOptions, projectCandidateOf } from './matching-service';
 import { findProject, ownsProject, projectWriteKey, syncProjectFunding } from './project-service';
 import { declineBody, listAllocationsQuery, proposeAllocationBody, releaseBody } from './restoration-schemas';
@@ -47,9 +49,6 @@ const ledgerWriteKey = (id: string) => `ledger:${id}`;
 export const RESERVATION_LEASE_MS = 60_000;
 
 type Side = 'case' | 'project';
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function allocationView(a: AllocationDocument) {
   return {

@@ -1,4 +1,5 @@
 import type { AllocationDocument } from '../../models/allocation';
+import { contextOfCase } from '../cases/case-repository';
 import { ProjectModel } from '../../models/project';
 import type { EscrowDeposit, Obligation } from '../../workflows/case-context';
 import { cstDate } from '../../workflows/fields';
@@ -12,7 +13,6 @@ import { errors } from '../http/errors';
 import { afterCursor, decodeCursor, pageOf } from '../http/pagination';
 import { parse } from '../http/validate';
 import { allocationsOfCases, recoverStaleReservations } from './allocation-service';
-import { contextOfCase } from './money-sources';
 import { escrowQuery } from './restoration-schemas';
 
 /**

@@ -2,7 +2,7 @@ import { ObligationLedgerModel, obligationLedgerId, type ObligationLedgerDocumen
 import type { CaseContext, Obligation } from '../../workflows/case-context';
 import { allocatableKinds } from '../../workflows/vocabulary';
 import type { Medium, MoneySource } from '../matching/types';
-import { findCases, loadCase, type CaseRecord } from '../cases/case-repository';
+import { contextOfCase, findCases, loadCase, type CaseRecord } from '../cases/case-repository';
 import type { CaseScope } from '../cases/case-scope';
 
 /**
@@ -23,10 +23,6 @@ export function obligationMoneyFen(o: Pick<Obligation, 'kind' | 'amountFen' | 'e
   if (o.kind === 'escrow') return deposited;
   if (o.kind === 'substitute_restoration') return Math.max(o.amountFen ?? 0, deposited);
   return 0;
-}
-
-export function contextOfCase(doc: Pick<CaseRecord, 'snapshot'>): CaseContext {
-  return (doc.snapshot as { context: CaseContext }).context;
 }
 
 export function allocatableObligations(ctx: CaseContext): Obligation[] {

@@ -1,4 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
+import { isoOrNull as iso } from '../dates';
 import { BaseModel, type BaseDocument } from '../../models/base';
 import { ProjectModel, type ProjectDocument, type ProjectHistoryEntry, type ProjectStatus } from '../../models/project';
 import {
@@ -44,7 +45,6 @@ import { refreshCasesOfProject } from './restoration-track';
 export const projectMachine = createProjectMachine();
 export const projectLabels = projectStateLabels(projectMachine);
 
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 // ----- bases ---------------------------------------------------------------------------------
 

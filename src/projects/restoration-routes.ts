@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
+import { parseIfMatch } from '../http/if-match';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { permissions, requireAccess, type Action } from '../auth/permissions';
-import { errors } from '../http/errors';
 import { parseIdempotencyKey, requestHash, withIdempotency } from '../http/idempotency';
 import { describeRoute, type RouteDescription } from '../openapi/registry';
 import { acceptAllocation, declineAllocation, getAllocation, listAllocations, proposeAllocation, recoverStaleReservations, releaseFromEscrow } from './allocation-service';
@@ -38,14 +38,7 @@ function describe(action: Action, d: Omit<RouteDescription, 'tag' | 'roles'>): v
   describeRoute({ ...d, tag: 'Restoration', roles: permissions[action].roles });
 }
 
-/** The project's version from If-Match (optional): a mismatch is a 409 naming the current one. */
-function ifMatch(req: Request): number | undefined {
-  const raw = req.headers['if-match'];
-  if (raw === undefined) return undefined;
-  const m = typeof raw === 'string' ? /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim()) : null;
-  if (!m) throw errors.invalidRequest('If-Match must be the project version, e.g. If-Match: 3.', [{ path: 'If-Match', message: 'invalid' }]);
-  return Number(m[1]);
-}
+const ifMatch = (req: Request) => parseIfMatch(req, 'project');
 
 const ifMatchHeader = { name: 'If-Match', description: 'The project version the change is based on; a mismatch is a 409' };
 const idempotencyHeader = { name: 'Idempotency-Key', description: 'A repeated key returns the first result' };

@@ -1,4 +1,5 @@
 import { AllocationModel } from '../../models/allocation';
+import { contextOfCase } from '../cases/case-repository';
 import { CaseModel } from '../../models/case';
 import { RestorationRevisionModel } from '../../models/obligation-ledger';
 import { ProjectModel } from '../../models/project';
@@ -6,7 +7,6 @@ import { acceptedStates, startedStates, type ProjectState } from '../../workflow
 import { restorationStatus, type RestorationFacts } from '../../workflows/case-status';
 import type { AppContext, CaseChange } from '../context';
 import { notifyCaseChange } from '../case-changes';
-import { contextOfCase } from './money-sources';
 import { serialized } from '../db/serialized';
 import { updateOneById } from '../db/by-id';
 import { caseWriteKey, loadCase } from '../cases/case-repository';

@@ -5,12 +5,11 @@ import { assignPendingCaseNumbers } from '../cases/case-numbers';
 import { entryHash, GENESIS_HASH } from '../cases/case-history';
 import { abandonTicket, recordChange, reserveTicket, staleTicketMessage } from '../feed/feed-writer';
 import { findOneById, updateOneById } from '../db/by-id';
-import { caseWriteKey } from '../cases/case-repository';
+import { caseWriteKey, contextOfCase } from '../cases/case-repository';
 import { caseListIndex, type ListedCase } from '../cases/case-list-index';
 import { toDeadline } from '../cases/deadline-records';
 import { kpiFieldsOf } from '../stats/kpi-fields';
 import { notifyCaseChange } from '../case-changes';
-import type { CaseContext } from '../../workflows/case-context';
 
 /**
  * Marks due deadlines missed, exactly once, however many service instances run. A case with a due
@@ -126,7 +125,7 @@ export class DeadlineScheduler {
       { version: doc.version, leaseOwner: this.owner },
       {
         // The KPI facts depend on deadline outcomes (e.g. whether the procuratorate was notified in time).
-        $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, kpi: kpiFieldsOf((doc.snapshot as { context: CaseContext }).context, deadlines.map(toDeadline)), ...release },
+        $set: { deadlines, nextDueAt, overdue: true, lastHash: hash, kpi: kpiFieldsOf(contextOfCase(doc), deadlines.map(toDeadline)), ...release },
         $inc: { version: 1 },
         $push: { history: { ...entry, feedTicket: ticket, prevHash, hash } },
       },
