@@ -7,8 +7,8 @@
 //   node scripts/build-web.mjs --if-stale  the same (the name `npm start` uses)
 //   node scripts/build-web.mjs --force     always rebuild
 //
-// The web app's dependencies live in web/package.json and are installed with `npm ci --prefix web`
-// when web/node_modules is missing or older than web/package-lock.json.
+// The web app's dependencies live in web/package.json; the root install puts them in web/node_modules
+// (scripts/install-web.mjs), so building needs no network.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,12 +72,15 @@ if (!fs.existsSync(path.join(web, 'package.json'))) {
   process.exit(0);
 }
 
-// 1. Dependencies: npm ci when node_modules is missing or older than the lock file.
+// 1. Dependencies: installed by the root install (scripts/install-web.mjs, its postinstall step).
+// Building never installs anything, so `npm start` needs no network.
 const installed = path.join(web, 'node_modules', '.package-lock.json');
-if (!fs.existsSync(installed)) {
-  run(['ci', '--prefix', 'web', '--no-audit', '--no-fund'], 'installing the web app\'s dependencies (web/node_modules is missing)');
-} else if (mtime(path.join(web, 'package-lock.json')) > mtime(installed)) {
-  run(['ci', '--prefix', 'web', '--no-audit', '--no-fund'], 'reinstalling the web app\'s dependencies (web/package-lock.json changed)');
+if (!fs.existsSync(installed) || mtime(path.join(web, 'package-lock.json')) > mtime(installed)) {
+  console.error(
+    `[build-web] the web console's dependencies are ${fs.existsSync(installed) ? 'older than web/package-lock.json' : 'not installed'}: ` +
+      'run `npm install` at the repository root (it installs web/node_modules too).',
+  );
+  process.exit(1);
 }
 
 // 2. Build, unless web/dist is newer than every source.

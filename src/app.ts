@@ -9,11 +9,12 @@ import { healthRoutes } from './health/routes';
 import { refuseDeepJson } from './http/json-depth';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { apiRoutes } from './api';
+import { webDistDir } from './project';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The web console's build (scripts/build-web.mjs); served at `/` when it exists. */
-const webDist = path.resolve(__dirname, '..', 'web', 'dist');
+const webDist = webDistDir;
 
 /**
  * The case handlers' web console: the built single-page app as static files, and index.html for any

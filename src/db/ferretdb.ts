@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { projectRoot } from '../project';
 
 /**
  * The embedded FerretDB v1 engine (SQLite storage), built from the Go module by the small program
  * in src/db/ferretdb/ and cached by a hash of its sources and the Go version, so it is rebuilt only
  * when one of them changes.
  */
-export const projectRoot = path.resolve(__dirname, '..', '..');
 const sourceDir = path.join(projectRoot, 'src', 'db', 'ferretdb');
 const cacheRoot = path.join(projectRoot, '.cache', 'ferretdb');
 

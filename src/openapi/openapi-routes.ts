@@ -1,8 +1,6 @@
 import { Router } from 'express';
+import { serviceVersion } from '../project';
 import { buildOpenApi } from './registry';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require('../../package.json') as { version: string };
 
 const docsPage = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>API 文档 · 生态环境损害赔偿案件办理</title>
@@ -21,7 +19,7 @@ document.getElementById('ops').innerHTML=Object.entries(byTag).map(([t,ops])=>'<
 export function openApiRoutes(): Router {
   const r = Router();
   r.get('/openapi.json', (_req, res) => {
-    res.json(buildOpenApi(version));
+    res.json(buildOpenApi(serviceVersion));
   });
   r.get('/docs', (_req, res) => {
     res.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'").type('html').send(docsPage);

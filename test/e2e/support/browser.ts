@@ -16,8 +16,11 @@ export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`No chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
   }
+  // libfaketime (npm run test:on-date) is for this process only: Chromium does not run under it.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME'))) as Record<string, string>;
   return chromium.launch({
     executablePath: CHROMIUM,
+    env,
     headless: true,
     args: [
       '--no-sandbox',
@@ -42,6 +45,11 @@ export interface ConsoleLog {
 export async function newSession(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; console: ConsoleLog }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   context.setDefaultTimeout(15_000);
+  // On a moved date (npm run test:on-date), the pages keep the test process's date: the process runs
+  // under libfaketime, which Chromium cannot (its zygote dies), so each page's Date is fixed at the
+  // process's instant by Playwright's clock (timers still run). A running fake clock would not do:
+  // Playwright advances it by the browser's real time elapsed since the process's (moved) instant.
+  if (process.env.TEST_TODAY) await context.clock.setFixedTime(Date.now());
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (msg) => {
@@ -110,7 +118,16 @@ export function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const CST_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+
 /** YYYY-MM-DD in China Standard Time, `days` from today. */
 export function cstDate(days = 0): string {
-  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.now() + CST_MS + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole CST calendar days from today to an instant (negative when past), as the console counts them. */
+export function cstDaysFromToday(iso: string): number {
+  const day = (t: number) => Math.floor((t + CST_MS) / DAY_MS);
+  return day(Date.parse(iso)) - day(Date.now());
 }

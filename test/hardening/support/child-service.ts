@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { movedClockEnv } from '../../support/moved-clock';
 import { HttpClient } from './http';
 
 /**
@@ -71,6 +72,7 @@ export class ChildService {
         ADMIN_TOKEN: this.opts.adminToken,
         LOG_LEVEL: 'warn',
         DATA_DIR: path.join(os.tmpdir(), 'eco-hardening-child'),
+        ...movedClockEnv(),
         ...this.opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
