@@ -15,7 +15,7 @@ import { resolveDatabase, type ResolvedDatabase } from './db/engine';
 import { createLogger, type Logger } from './logger';
 import { ensureIndexes } from '../models';
 import { CalendarCache, seedCalendar } from './calendar/calendar';
-import { assignPendingCaseNumbers } from './cases/case-numbers';
+import { assignPendingCaseNumbers, backfillManualCaseNumbers } from './cases/case-numbers';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler';
 import { TokenResolver } from './auth/authenticate';
 import { createCaseMachine } from '../workflows/case-machine';
@@ -113,6 +113,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     listeners: [],
     tokens: new TokenResolver(config.TOKEN_CACHE_MS),
   };
+  const backfilled = await backfillManualCaseNumbers(rules);
+  if (backfilled) logger.info({ claims: backfilled }, 'case numbers entered by hand now hold their year and sequence');
   await assignPendingCaseNumbers(rules, clock.now());
   const app = createApp(ctx);
   const scheduler = new DeadlineScheduler(ctx);

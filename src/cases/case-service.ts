@@ -306,8 +306,9 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
     calendar: await ctx.workflow.calendar.get(),
   });
 
-  const manualCaseNo = type === 'CLAIM_STARTED' && typeof payload.caseNo === 'string' ? payload.caseNo : undefined;
-  if (manualCaseNo) await claimManualCaseNo(doc._id, manualCaseNo, now);
+  const manualCaseNo = type === 'CLAIM_STARTED' && typeof payload.caseNo === 'string' ? payload.caseNo.trim() : undefined;
+  const claimYear = Number(cstDate(event.at).slice(0, 4));
+  if (manualCaseNo) await claimManualCaseNo(ctx.workflow.rules, doc._id, manualCaseNo, claimYear, now);
 
   const entry: Omit<HistoryEntry, 'hash' | 'prevHash'> = {
     seq,
@@ -344,7 +345,7 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
   if (context.closedAt) set.closedAt = new Date(context.closedAt);
   if (type === 'CLAIM_STARTED') {
     set.openedAt = new Date(event.at);
-    set.caseNoYear = Number(cstDate(event.at).slice(0, 4));
+    set.caseNoYear = claimYear;
     if (manualCaseNo) set.caseNo = manualCaseNo;
     else set.caseNoPending = true;
   }
@@ -355,7 +356,7 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
   const won = await commitCaseChange(scope, doc._id, doc.version, update);
   if (!won) {
     await abandonTicket(ticket, now);
-    if (manualCaseNo) await releaseManualCaseNo(doc._id, manualCaseNo);
+    if (manualCaseNo) await releaseManualCaseNo(ctx.workflow.rules, doc._id, manualCaseNo, claimYear);
     const version = await currentVersion(scope, doc._id);
     if (version === null) throw errors.notFound('case');
     throw errors.versionConflict(version);
