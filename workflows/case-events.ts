@@ -11,6 +11,9 @@ import {
  * decides where each is accepted.
  */
 
+/** Duties that are money: their amount is what bounds the payments and deposits recorded against them. */
+export const moneyObligationKinds: readonly string[] = ['payment', 'escrow', 'substitute_restoration'];
+
 export const obligationInput = z
   .object({
     kind: z.enum(obligationKinds.values),
@@ -20,7 +23,12 @@ export const obligationInput = z
     description: text(1000).optional(),
     partyId: objectRef.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, check) => {
+    if (moneyObligationKinds.includes(o.kind) && !o.amountFen) {
+      check.addIssue({ code: 'custom', path: ['amountFen'], message: '缴纳赔偿金、公证提存和替代性修复义务须写明金额（an amount greater than 0 is required for this kind）' });
+    }
+  });
 export type ObligationInput = z.infer<typeof obligationInput>;
 
 const obligations = z.array(obligationInput).min(1).max(100);

@@ -34,6 +34,22 @@ function findObligation(ctx: CaseContext, id: string) {
   return ctx.obligations.find((o) => o.id === id);
 }
 
+/** 1,234,567.89 元, for the reasons a refusal gives. */
+function yuan(fen: number): string {
+  return `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+}
+
+/**
+ * Money is bounded by what is owed: a deposit or payment that would take an obligation past its
+ * amount is refused, naming what is still open. (An obligation without an amount, as recorded
+ * before amounts were required for money duties, has no bound to check.)
+ */
+function beyondAmount(o: { amountFen?: number }, already: number, adding: number, what: string): Refusal {
+  if (o.amountFen === undefined || already + adding <= o.amountFen) return null;
+  const open = Math.max(0, o.amountFen - already);
+  return why(`${what}超过该义务尚未履行的数额（应为 ${yuan(o.amountFen)}，尚余 ${yuan(open)}）`, `more than the ${open} fen still owed`);
+}
+
 export const preconditions: Partial<Record<CaseEventType, (ctx: CaseContext) => Refusal>> = {
   PROCURATORATE_NOTIFIED: (ctx) =>
     ctx.claim?.started ? null : why('启动索赔（立案）后方可告知检察机关', 'the claim must be started before notifying the procuratorate'),
@@ -108,7 +124,7 @@ export const refusals: RefusalTable = {
     const o = findObligation(ctx, ev.payload.obligationId);
     if (!o) return why(`没有义务 ${ev.payload.obligationId}`, `no obligation ${ev.payload.obligationId}`);
     if (o.status === 'performed') return why('该义务已履行完毕', 'the obligation is already performed');
-    return null;
+    return ev.payload.paidFen ? beyondAmount(o, o.paidFen, ev.payload.paidFen, '缴纳金额') : null;
   },
   ESCROW_DEPOSITED: (ctx, ev) => {
     const o = findObligation(ctx, ev.payload.obligationId);
@@ -116,7 +132,8 @@ export const refusals: RefusalTable = {
     if (!allocatableKinds.includes(o.kind)) return why('只有替代性修复或提存义务可以提存', 'only substitute-restoration or escrow obligations can be deposited');
     if (o.status === 'performed') return why('该义务已履行完毕', 'the obligation is already performed');
     if (o.escrowDeposits.some((d) => d.certificateNo === ev.payload.certificateNo)) return why('该提存公证书已登记', 'this escrow certificate is already recorded');
-    return null;
+    const deposited = o.escrowDeposits.reduce((sum, d) => sum + d.amountFen, 0);
+    return beyondAmount(o, deposited, ev.payload.amountFen, '提存金额');
   },
   ENFORCEMENT_APPLIED: (ctx, ev) => {
     const o = findObligation(ctx, ev.payload.obligationId);
