@@ -26,8 +26,11 @@ if (!lib) {
   process.exit(2);
 }
 
-// 02:00 UTC is 10:00 in Beijing: the same calendar day in both.
-const env = { ...process.env, TZ: 'UTC', LD_PRELOAD: lib, FAKETIME: `@${date} 02:00:00`, FAKETIME_DONT_FAKE_MONOTONIC: '1', TEST_TODAY: date };
+// 02:00 UTC is 10:00 in Beijing: the same calendar day in both. The clock is moved by a fixed offset
+// (not "start at"), so that every process of the run, including services started later and
+// restarted after a SIGKILL, reads the same time as the test runner.
+const offsetSeconds = Math.round((Date.parse(`${date}T02:00:00Z`) - Date.now()) / 1000);
+const env = { ...process.env, TZ: 'UTC', LD_PRELOAD: lib, FAKETIME: `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}`, FAKETIME_DONT_FAKE_MONOTONIC: '1', TEST_TODAY: date };
 const check = spawnSync(process.execPath, ['-e', 'process.stdout.write(new Date().toISOString())'], { env, encoding: 'utf8' });
 if (!check.stdout.startsWith(date)) {
   console.error(`the clock did not move (a child process says ${check.stdout || check.stderr}): is ${lib} libfaketime?`);

@@ -3,7 +3,7 @@ import type { CaseEventType, ObligationInput } from './case-events';
 import { cstDate } from './fields';
 import { explicitDue } from './calendar';
 import type { WorkflowRules } from './rules';
-import { allocatableKinds, restorationKinds } from './vocabulary';
+import { allocatableKinds, pastDateFields, restorationKinds } from './vocabulary';
 
 /**
  * Guards that explain themselves. Each returns null when the event may proceed, or the reason it
@@ -158,10 +158,30 @@ export const refusals: RefusalTable = {
 };
 
 /** The reason an event is refused on this case, or null. Used by the machine's guards and by the service to answer 422. */
-export function refusalOf(ctx: CaseContext, event: CaseMachineEvent, rules: WorkflowRules): Refusal {
-  if (event.at > event.facts.now && Date.parse(event.at) - Date.parse(event.facts.now) > 86_400_000) {
-    return why('业务日期不能晚于当前时间', '`at` cannot be in the future');
+function zhDate(date: string): string {
+  return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+}
+
+/** Business dates (vocabulary.ts, pastDateFields): not after today, and not before the lead was received. */
+export function businessDateRefusal(ctx: CaseContext, event: CaseMachineEvent): Refusal {
+  const today = cstDate(event.facts.now);
+  const received = cstDate(ctx.receivedAt);
+  const values: [string, unknown][] = [['at', event.at], ...Object.entries(event.payload ?? {})];
+  for (const [field, value] of values) {
+    const spec = pastDateFields[field];
+    if (!spec || typeof value !== 'string') continue;
+    const day = cstDate(value);
+    if (day > today) return why(`${spec.zh}（${zhDate(day)}）不能晚于今天`, `${field} is in the future`);
+    if (spec.notBeforeReceipt && day < received) {
+      return why(`${spec.zh}（${zhDate(day)}）不能早于线索受理日期（${zhDate(received)}）`, `${field} is before the lead was received`);
+    }
   }
+  return null;
+}
+
+export function refusalOf(ctx: CaseContext, event: CaseMachineEvent, rules: WorkflowRules): Refusal {
+  const dated = businessDateRefusal(ctx, event);
+  if (dated) return dated;
   const pre = preconditions[event.type]?.(ctx);
   if (pre) return pre;
   const check = refusals[event.type] as ((c: CaseContext, e: CaseMachineEvent, r: WorkflowRules) => Refusal) | undefined;

@@ -170,3 +170,21 @@ export const screeningOutcomes = labelled({
   duplicate: { zh: '重复线索', en: 'Duplicate' },
   out_of_scope: { zh: '不属于受理范围', en: 'Out of scope' },
 });
+
+/**
+ * Event fields that name a day that has happened (a notice served, an agreement signed, money
+ * deposited): not after today, and for the bureau's own steps not before the lead was received.
+ * Read by the guard (workflows/case-guards.ts) and by the console's date pickers. Dates that look
+ * ahead (a reply due date, a new due date) are not here; the procuratorate's public notice may
+ * predate the lead's transfer; DEEMED_NOT_PURSUED's noticeEndedAt has its own guard (公告期尚未届满).
+ */
+export const pastDateFields: Record<string, { zh: string; notBeforeReceipt: boolean }> = {
+  at: { zh: '业务日期', notBeforeReceipt: true },
+  servedAt: { zh: '送达日期', notBeforeReceipt: true },
+  heldAt: { zh: '会议日期', notBeforeReceipt: true },
+  filedAt: { zh: '起诉日期', notBeforeReceipt: true },
+  signedAt: { zh: '签订日期', notBeforeReceipt: true },
+  appliedAt: { zh: '申请日期', notBeforeReceipt: true },
+  depositedAt: { zh: '提存日期', notBeforeReceipt: true },
+  publishedAt: { zh: '公告发布日期', notBeforeReceipt: false },
+};

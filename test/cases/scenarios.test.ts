@@ -32,6 +32,8 @@ describe('a small case on the simplified route, agreed, escrowed and closed', ()
     await send(handler, id, { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true });
     view = await send(handler, id, { type: 'ASSESSMENT_COMPLETED', route: 'simplified', amountFen: 6_400_00, restorability: 'none' });
     expect(view.state).toBe('consultation.notice');
+    // A week on: the notice, the meeting, the signature and the deposit have happened by now.
+    clock.set('2026-01-13T02:00:00Z');
     await send(handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-01-06', replyDueAt: '2026-01-20' });
     await send(handler, id, { type: 'OBLIGOR_REPLIED', reply: 'agree_to_consult' });
     await send(handler, id, { type: 'CONSULTATION_MEETING_HELD', heldAt: '2026-01-08', obligorAttended: true, attendees: ['procuratorate', 'experts'] });
@@ -101,9 +103,11 @@ describe('guards that explain themselves', () => {
 
 describe('suspension', () => {
   it('resumes exactly where it stopped and moves open deadlines by the time suspended', async () => {
+    clock.set('2026-01-05T02:00:00Z');
     const id = (await handler.post('/cases', leadBody({ receivedAt: '2026-01-05' })).expect(201)).body.id;
     let view = await send(handler, id, { type: 'SCREENED', outcome: 'verify', at: '2026-01-05' });
     const due = view.deadlines[0].dueAt;
+    clock.set('2026-01-06T03:00:00Z');
     view = await send(handler, id, { type: 'SUSPENDED', reason: '等待刑事判决', at: '2026-01-06' });
     expect(view.state).toBe('suspended');
     expect(view.allowedEvents).toEqual(expect.arrayContaining(['RESUMED', 'TERMINATED']));

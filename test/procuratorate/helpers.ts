@@ -27,7 +27,7 @@ export async function startClaim(handler: Caller, id: string): Promise<void> {
 export async function failConsultation(handler: Caller, id: string): Promise<void> {
   await send(handler, id, { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true });
   await send(handler, id, { type: 'ASSESSMENT_COMPLETED', route: 'formal', amountFen: 120_000_00, restorability: 'partial' });
-  await send(handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-01-06', replyDueAt: '2026-01-20' });
+  await send(handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-01-05', replyDueAt: '2026-01-20' });
   await send(handler, id, { type: 'OBLIGOR_REPLIED', reply: 'refuse' });
   await send(handler, id, { type: 'CONSULTATION_FAILED', reasonCode: 'obligor_refused' });
 }

@@ -44,6 +44,7 @@ describe('GET /escrow', () => {
         { obligationId: 'O1', amountFen: 400_000, depositedAt: '2025-11-20', certificateNo: '(2025)苏姑证字第88号' },
         { obligationId: 'O1', amountFen: 600_000, depositedAt: '2026-01-10', certificateNo: '(2026)苏姑证字第3号' },
       ],
+      { receivedAt: '2025-11-03' },
     );
     expect(view).toMatchObject({ liabilityStatus: 'discharged', restorationStatus: 'pending' });
 

@@ -31,10 +31,10 @@ export async function caseWithObligations(
   handler: Caller,
   obligations: { kind: string; amountFen?: number }[],
   deposits: DepositInput[] = [],
-  o: { district?: string; damageMedia?: string[]; title?: string } = {},
+  o: { district?: string; damageMedia?: string[]; title?: string; receivedAt?: string } = {},
 ): Promise<{ id: string; view: Record<string, unknown> }> {
   const district = o.district ?? '吴中区';
-  const created = await handler.post('/cases', leadBody({ district, damageMedia: o.damageMedia ?? ['surface_water', 'wetland'], title: o.title ?? '太湖沿岸湿地受损', parties: [{ name: '苏州某化工有限公司', kind: 'company' }] }));
+  const created = await handler.post('/cases', leadBody({ ...(o.receivedAt ? { receivedAt: o.receivedAt } : {}), district, damageMedia: o.damageMedia ?? ['surface_water', 'wetland'], title: o.title ?? '太湖沿岸湿地受损', parties: [{ name: '苏州某化工有限公司', kind: 'company' }] }));
   if (created.status !== 201) throw new Error(`case creation failed: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
   const total = obligations.reduce((s, x) => s + (x.amountFen ?? 0), 0);

@@ -6,7 +6,8 @@ import { formatDate, formatYuan } from '../lib/format';
 import { zh } from '../lib/vocab';
 import { focusFirstField } from '../components/common';
 import { fieldPathLabel } from '../workflow/fieldLabels';
-import { SchemaFields, toPayload, type ReferenceChoices } from '../workflow/SchemaForm';
+import dayjs from 'dayjs';
+import { CaseDates, SchemaFields, toPayload, type ReferenceChoices } from '../workflow/SchemaForm';
 import { useWorkflow } from '../workflow/WorkflowContext';
 
 const allocatable = ['substitute_restoration', 'escrow'];
@@ -106,7 +107,9 @@ export function EventDialog({ caseView, eventType, onClose, onDone }: { caseView
           案件：{caseView.caseNo ?? caseView.title}，当前状态：{wf.stateLabel(caseView.state)}
         </Typography.Paragraph>
         <Form form={form} name="event" layout="vertical" onKeyDown={submitOnEnter} data-testid="event-form" className="event-form">
-          <SchemaFields eventType={eventType} schema={event.payloadSchema} refs={refs} />
+          <CaseDates.Provider value={{ receivedOn: caseView.receivedAt ? dayjs(caseView.receivedAt).format('YYYY-MM-DD') : undefined }}>
+            <SchemaFields eventType={eventType} schema={event.payloadSchema} refs={refs} />
+          </CaseDates.Provider>
         </Form>
         {error && (
           <Alert

@@ -2,6 +2,8 @@ import { Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select, Spac
 import type { Rule, RuleObject } from 'antd/es/form';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import { createContext, useContext } from 'react';
+import { pastDateFields } from '@workflows/vocabulary';
 import type { JsonSchema } from '../api/types';
 import { groupDigits, ungroupDigits, yuanToFen } from '../lib/format';
 import { enumLabel, labelFor } from './fieldLabels';
@@ -20,6 +22,12 @@ export interface ReferenceChoices {
   partyId?: Choice[];
   rule?: Choice[];
 }
+
+/**
+ * The case the form is for, as far as its date pickers need it: a business date (a notice served,
+ * an agreement signed) can be neither after today nor before the lead was received (YYYY-MM-DD).
+ */
+export const CaseDates = createContext<{ receivedOn?: string }>({});
 
 type Kind = 'date' | 'money' | 'number' | 'bool' | 'enum' | 'enumArray' | 'stringArray' | 'object' | 'objectArray' | 'text' | 'textarea' | 'reference';
 
@@ -78,6 +86,7 @@ export function MoneyInput(props: { value?: number; onChange?: (v: number | null
 }
 
 function SchemaField({ eventType, name, fieldKey, schema, required, refs, autoFocus }: FieldProps) {
+  const { receivedOn } = useContext(CaseDates);
   const kind = kindOf(fieldKey, schema, refs);
   const label = labelFor(eventType, fieldKey);
   const choose = ['enum', 'enumArray', 'date', 'bool', 'reference'].includes(kind);
@@ -95,6 +104,9 @@ function SchemaField({ eventType, name, fieldKey, schema, required, refs, autoFo
   switch (kind) {
     case 'date': {
       const isBusinessDate = fieldKey === 'at';
+      const past = pastDateFields[fieldKey];
+      const earliest = past?.notBeforeReceipt ? receivedOn : undefined;
+      const disabledDate = past ? (d: Dayjs) => d.isAfter(dayjs(), 'day') || (!!earliest && d.isBefore(dayjs(earliest), 'day')) : undefined;
       return (
         <Form.Item {...common} extra={isBusinessDate ? '不填则为今天' : undefined}>
           <DatePicker
@@ -102,7 +114,7 @@ function SchemaField({ eventType, name, fieldKey, schema, required, refs, autoFo
             format="YYYY年M月D日"
             placeholder="请选择日期"
             autoFocus={autoFocus}
-            disabledDate={isBusinessDate ? (d: Dayjs) => d.isAfter(dayjs(), 'day') : undefined}
+            disabledDate={disabledDate}
           />
         </Form.Item>
       );
