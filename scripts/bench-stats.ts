@@ -81,8 +81,8 @@ function factsAt(doc: CaseDocument, now: Date): CaseFacts {
 /** One planned case written the way the case service writes it (case-service.ts: newCaseDocument, sendEvent). */
 export async function buildCase(ctx: AppContext, clock: ManualClock, plan: CasePlan, caseNoSeq: Map<number, number>): Promise<CaseDocument> {
   clock.set(new Date(plan.receivedAt + 20 * 60_000));
-  const doc = newCaseDocument(ctx, handler, parse(registerLeadBody, plan.lead), { _id: plan.id, ...plan.extra });
   const calendar = await ctx.workflow.calendar.get();
+  const doc = newCaseDocument(ctx, handler, parse(registerLeadBody, plan.lead), calendar, { _id: plan.id, ...plan.extra });
   for (const e of plan.events) {
     const now = new Date(e.at + 3 * 60_000);
     const { type, at, payload } = parseEventBody(e.body);

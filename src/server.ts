@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './logger';
 import { ensureIndexes } from '../models';
 import { CalendarCache, seedCalendar } from './calendar/calendar';
 import { assignPendingCaseNumbers, backfillManualCaseNumbers } from './cases/case-numbers';
+import { migrateStoredCases } from './cases/case-data-migrations';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler';
 import { TokenResolver } from './auth/authenticate';
 import { createCaseMachine } from '../workflows/case-machine';
@@ -113,6 +114,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     listeners: [],
     tokens: new TokenResolver(config.TOKEN_CACHE_MS),
   };
+  const migrated = await migrateStoredCases(ctx);
+  if (migrated.leadsGivenVerificationDeadline || migrated.screenedOut) logger.info(migrated, 'stored cases migrated to the current rules');
   const backfilled = await backfillManualCaseNumbers(rules);
   if (backfilled) logger.info({ claims: backfilled }, 'case numbers entered by hand now hold their year and sequence');
   await assignPendingCaseNumbers(rules, clock.now());

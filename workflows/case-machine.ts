@@ -80,7 +80,8 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
         states: {
           resumePoint: { id: 'resumePoint', type: 'history', history: 'deep', target: 'lead' },
           lead: {
-            ...meta('线索登记', 'Lead'),
+            // The verification period runs from the lead's receipt (deadlines.ts), so it is open here already.
+            ...meta('线索登记', 'Lead', { deadlines: ['verification_30d'] }),
             entry: enter('lead'),
             on: {
               SCREENED: [

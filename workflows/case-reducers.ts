@@ -35,7 +35,8 @@ type ReducerTable = { [K in CaseEventType]: (ctx: CaseContext, ev: CaseEventOf<K
 export const reducers: ReducerTable = {
   SCREENED: (_c, ev) => ({
     screening: { ...ev.payload, at: ev.at },
-    ...(ev.payload.outcome === 'verify' ? {} : close('not_started', ev.at)),
+    // A duplicate or out-of-scope lead is screened out: not a decision not to start a claim.
+    ...(ev.payload.outcome === 'verify' ? {} : close('screened_out', ev.at)),
   }),
   DAMAGE_CONFIRMED: (_c, ev) => ({ verification: { damage: true, findings: ev.payload.findings, at: ev.at } }),
   NO_DAMAGE: (_c, ev) => ({ verification: { damage: false, reason: ev.payload.reason, at: ev.at }, ...close('no_damage', ev.at) }),

@@ -34,8 +34,12 @@ interface RuleDeclaration {
   state?: string;
   /** Or an event that opens it. */
   openedBy?: CaseEventType;
+  /** Opened when the lead is registered (anchored on its receipt), not by an event of the machine. */
+  openedAtRegistration?: boolean;
   /** Events that meet it. */
   metBy?: CaseEventType[];
+  /** Events that make it moot (cancelled), e.g. a lead screened out. */
+  cancelledBy?(ev: CaseMachineEvent): boolean;
   /** How leaving its state (other than by termination) settles it. */
   onExit?: 'met' | 'cancelled';
   /** Still running after the case closes (escrow money outlives the case). */
@@ -49,9 +53,12 @@ const at = (ev: CaseMachineEvent) => ev.at;
 
 export const deadlineRules: Record<DeadlineRuleName, RuleDeclaration> = {
   verification_30d: {
+    // 30 days from receiving or discovering the lead (2022 Provisions), not from screening: a lead
+    // nobody screens is due and then overdue like any other.
     labels: { zh: '初步核查期限（30日）', en: 'Preliminary verification (30 days)' },
-    state: 'verification',
-    onExit: 'met',
+    openedAtRegistration: true,
+    metBy: ['DAMAGE_CONFIRMED', 'NO_DAMAGE'],
+    cancelledBy: (ev) => ev.type === 'SCREENED' && ev.payload.outcome !== 'verify',
     anchor: (_ev, ctx) => ctx.receivedAt,
   },
   procuratorate_notice_15d: {
@@ -160,6 +167,7 @@ export function planDeadlines(step: DeadlineStep): Deadline[] {
     if (!live(d)) continue;
     const decl = deadlineRules[d.rule];
     if (decl.metBy?.includes(event.type)) settle(d, 'met');
+    else if (decl.cancelledBy?.(event)) settle(d, 'cancelled');
     else if (step.to === 'closed' && !decl.outlivesCase) settle(d, terminated || !decl.onExit ? 'cancelled' : decl.onExit);
     else if (decl.state && exited.has(decl.state)) settle(d, terminated ? 'cancelled' : decl.onExit ?? 'cancelled');
   }
@@ -173,6 +181,21 @@ export function planDeadlines(step: DeadlineStep): Deadline[] {
     deadlines.push({ id: `${rule}-${seq}`, rule, ...(ref ? { ref } : {}), startAt, dueAt, status: 'open', openedSeq: seq, extensions: [] });
   }
   return deadlines;
+}
+
+/** The deadlines a lead has from its registration (seq 1): those that run from its receipt. */
+export function registrationDeadlines(receivedAt: string, rules: WorkflowRules, calendar: WorkingCalendar): Deadline[] {
+  return (Object.entries(deadlineRules) as [DeadlineRuleName, RuleDeclaration][])
+    .filter(([, decl]) => decl.openedAtRegistration)
+    .map(([rule]) => ({
+      id: `${rule}-1`,
+      rule,
+      startAt: receivedAt,
+      dueAt: dueDateOf(receivedAt, rules.periods[rule], calendar),
+      status: 'open' as const,
+      openedSeq: 1,
+      extensions: [],
+    }));
 }
 
 /** The earliest due time among open deadlines: what the scheduler looks for. */

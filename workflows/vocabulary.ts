@@ -93,6 +93,7 @@ export type ObligationStatus = (typeof obligationStatuses.values)[number];
 export const outcomes = labelled({
   no_damage: { zh: '不存在生态环境损害', en: 'No damage' },
   not_started: { zh: '不启动索赔', en: 'Claim not started' },
+  screened_out: { zh: '筛查排除（重复或不属于受理范围）', en: 'Screened out (duplicate or out of scope)' },
   terminated: { zh: '终止索赔', en: 'Terminated' },
   completed: { zh: '结案', en: 'Completed' },
   dismissed: { zh: '诉讼请求被驳回', en: 'Claim dismissed' },

@@ -15,7 +15,8 @@ import { advanceCase, startCase, topStateOf, type PersistedCaseSnapshot } from '
 import { MACHINE_VERSION } from '../../workflows/case-machine';
 import { MachineVersionError, upgradeSnapshot } from '../../workflows/migrations';
 import { liabilityStatus, restorationStatus, type RestorationFacts } from '../../workflows/case-status';
-import { nextDueAt, planDeadlines } from '../../workflows/deadlines';
+import { nextDueAt, planDeadlines, registrationDeadlines } from '../../workflows/deadlines';
+import type { WorkingCalendar } from '../../workflows/calendar';
 import { cstDate } from '../../workflows/fields';
 import type { DeadlineRuleName } from '../../workflows/rules';
 import { assignCaseNo, claimManualCaseNo, releaseManualCaseNo } from './case-numbers';
@@ -52,8 +53,11 @@ export function renderCase(ctx: AppContext, principal: Principal, doc: CaseRecor
   return caseView(doc, principal, viewDeps(ctx), facts?.allocatedFenByObligation ?? {});
 }
 
-/** Builds the document of a newly registered lead; shared with the procuratorate's lead transfers. */
-export function newCaseDocument(ctx: AppContext, principal: Principal, input: RegisterLeadInput, extra: Partial<CaseDocument> = {}): CaseDocument {
+/**
+ * Builds the document of a newly registered lead; shared with the procuratorate's lead transfers.
+ * The deadlines that run from the lead's receipt (the 30-day verification period) open here.
+ */
+export function newCaseDocument(ctx: AppContext, principal: Principal, input: RegisterLeadInput, calendar: WorkingCalendar, extra: Partial<CaseDocument> = {}): CaseDocument {
   const now = ctx.clock.now();
   if (Date.parse(input.receivedAt) > now.getTime() + 86_400_000) {
     throw errors.invalidRequest('receivedAt cannot be in the future.', [{ path: 'receivedAt', message: 'in the future' }]);
@@ -73,6 +77,8 @@ export function newCaseDocument(ctx: AppContext, principal: Principal, input: Re
     version: 1,
   };
   const hash = entryHash(GENESIS_HASH, entry);
+  const deadlines = registrationDeadlines(new Date(input.receivedAt).toISOString(), ctx.workflow.rules, calendar);
+  const due = nextDueAt(deadlines);
   return {
     _id: newId('case'),
     title: input.title,
@@ -94,12 +100,12 @@ export function newCaseDocument(ctx: AppContext, principal: Principal, input: Re
     state: started.state,
     stage: topStateOf(started.state),
     major: false,
-    deadlines: [],
-    nextDueAt: null,
+    deadlines: deadlines.map(toRecord),
+    nextDueAt: due ? new Date(due) : null,
     overdue: false,
     liabilityStatus: 'open',
     restorationStatus: 'none',
-    kpi: kpiFieldsOf(started.snapshot.context, []),
+    kpi: kpiFieldsOf(started.snapshot.context, deadlines),
     version: 1,
     history: [{ ...entry, prevHash: GENESIS_HASH, hash }],
     lastHash: hash,
@@ -111,7 +117,7 @@ export function newCaseDocument(ctx: AppContext, principal: Principal, input: Re
 
 /** Inserts a new case with its first history entry, and logs it on the change feed. */
 export async function createCase(ctx: AppContext, caller: Principal, input: RegisterLeadInput, extra: Partial<CaseDocument> = {}): Promise<CaseDocument> {
-  const doc = newCaseDocument(ctx, caller, input, extra);
+  const doc = newCaseDocument(ctx, caller, input, await ctx.workflow.calendar.get(), extra);
   const ticket = await reserveTicket();
   doc.history[0]!.feedTicket = ticket;
   try {

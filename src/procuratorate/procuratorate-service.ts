@@ -59,7 +59,7 @@ export async function transferLead(ctx: AppContext, principal: Principal | undef
   const lead: RegisterLeadInput = { ...input, channel: 'procuratorate_referral' };
   const extra = { referredBy: caller.clientId, procuratorateVisible: true };
   // Validate the lead completely before claiming its reference: a refused transfer leaves no claim behind.
-  newCaseDocument(ctx, caller, lead, extra);
+  newCaseDocument(ctx, caller, lead, await ctx.workflow.calendar.get(), extra);
 
   const scope = caseScopeOf(caller);
   const claim = await claimLeadTransfer(ctx, caller.clientId, input.sourceRef);
