@@ -262,7 +262,9 @@ export const caseEventSpecs = {
   }),
   DEADLINE_EXTENDED: event({
     labels: { zh: '延长期限', en: 'Deadline extended' },
-    roles: staff,
+    // Which role may extend which deadline is a rule (rules.deadlineExtensions): the procuratorate
+    // its own public notice, the bureau its own periods.
+    roles: [...staff, 'procuratorate'],
     payload: z.object({ rule: z.string().regex(/^[a-z0-9_]{1,60}$/), newDueAt: instant, reason: text() }),
   }),
   SUSPENDED: event({

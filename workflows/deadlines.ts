@@ -140,7 +140,8 @@ export function planDeadlines(step: DeadlineStep): Deadline[] {
     const suspendedAt = step.previous.suspension?.at;
     const since = suspendedAt ? Date.parse(event.at) - Date.parse(suspendedAt) : 0;
     for (const d of deadlines) {
-      if (d.status !== 'open' || since <= 0) continue;
+      // Only the bureau's own periods stand still while suspended (rules.pausedBySuspension).
+      if (d.status !== 'open' || since <= 0 || !step.rules.pausedBySuspension.includes(d.rule)) continue;
       const to = new Date(Date.parse(d.dueAt) + since).toISOString();
       d.extensions.push({ from: d.dueAt, to, reason: '中止期间不计入期限 / suspension does not count', seq });
       d.dueAt = to;

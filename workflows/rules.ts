@@ -25,6 +25,9 @@ export const deadlineRuleNames = [
 ] as const;
 export type DeadlineRuleName = (typeof deadlineRuleNames)[number];
 
+/** Roles that may extend a deadline with DEADLINE_EXTENDED. */
+const extenders = z.array(z.enum(['handler', 'reviewer', 'procuratorate'])).max(3);
+
 export const rulesSchema = z
   .object({
     periods: z
@@ -39,6 +42,17 @@ export const rulesSchema = z
         obligor_reply: period,
       })
       .strict(),
+    /**
+     * Who may extend which deadline (DEADLINE_EXTENDED, always with a reason). A rule not listed, or
+     * listed with no role, is never extended: the 15-day notice to the procuratorate, the court's
+     * notice period, the Civil Code's 5-year escrow lapse. Replaced whole by RULES_FILE.
+     */
+    deadlineExtensions: z.partialRecord(z.enum(deadlineRuleNames), extenders),
+    /**
+     * The bureau's own periods, which suspension (中止) pauses: on RESUMED they move later by the time
+     * suspended. Court, procuratorate and Civil Code periods run on. Replaced whole by RULES_FILE.
+     */
+    pausedBySuspension: z.array(z.enum(deadlineRuleNames)).max(deadlineRuleNames.length),
     /** consultation_meetings_3: meetings held before "meetings exhausted" may be declared. */
     consultationMeetingLimit: z.number().int().min(1).max(20),
     /** 小案简办: simplified assessment only up to this amount (default 300,000 yuan). */
@@ -67,6 +81,13 @@ export const defaultRules: WorkflowRules = {
     escrow_lapse_5y: { amount: 5, unit: 'years' },
     obligor_reply: { amount: 15, unit: 'working_days' },
   },
+  deadlineExtensions: {
+    verification_30d: ['handler', 'reviewer'],
+    consultation_90d: ['handler', 'reviewer'],
+    obligor_reply: ['handler', 'reviewer'],
+    public_notice_30d: ['procuratorate'],
+  },
+  pausedBySuspension: ['verification_30d', 'procuratorate_notice_15d', 'consultation_90d', 'obligor_reply'],
   consultationMeetingLimit: 3,
   simpleCaseCeilingFen: 30_000_000,
   significantlyMinorCeilingFen: 300_000,

@@ -20,7 +20,13 @@ export interface ViewDeps {
   now: Date;
 }
 
-export function deadlineView(d: CaseDocument['deadlines'][number], now: Date) {
+/** Whether this reader may extend a live deadline of this rule (rules.deadlineExtensions). */
+function mayExtend(d: CaseDocument['deadlines'][number], role: string, rules: WorkflowRules): boolean {
+  const live = d.status === 'open' || d.status === 'missed';
+  return live && (rules.deadlineExtensions[d.rule as DeadlineRuleName] ?? []).some((r) => r === role);
+}
+
+export function deadlineView(d: CaseDocument['deadlines'][number], now: Date, reader?: { role: string; rules: WorkflowRules }) {
   const rule = d.rule as DeadlineRuleName;
   const due = new Date(d.dueAt);
   return {
@@ -36,6 +42,7 @@ export function deadlineView(d: CaseDocument['deadlines'][number], now: Date) {
     ...(d.missedAt ? { missedAt: iso(d.missedAt) } : {}),
     ...(d.metLate ? { metLate: true } : {}),
     extensions: (d.extensions ?? []).map((e) => ({ from: iso(e.from), to: iso(e.to), reason: e.reason, seq: e.seq })),
+    ...(reader ? { mayExtend: mayExtend(d, reader.role, reader.rules) } : {}),
   };
 }
 
@@ -67,7 +74,8 @@ export function caseView(doc: CaseRecord, principal: Principal, deps: ViewDeps, 
   const snapshot = restoreCase(deps.machine, doc.snapshot as PersistedCaseSnapshot);
   const ctx = snapshot.context as CaseContext;
   const top = topStateOf(doc.state);
-  const allowedEvents = offeredEventTypes(snapshot).filter((t) => roleMaySend(t, principal.role, top));
+  const extendable = (doc.deadlines ?? []).some((d) => mayExtend(d, principal.role, deps.rules));
+  const allowedEvents = offeredEventTypes(snapshot).filter((t) => roleMaySend(t, principal.role, top) && (t !== 'DEADLINE_EXTENDED' || extendable));
   return {
     ...caseSummary(doc, deps),
     description: doc.description ?? null,
@@ -106,7 +114,7 @@ export function caseView(doc: CaseRecord, principal: Principal, deps: ViewDeps, 
     suspension: ctx.suspension ?? null,
     termination: ctx.termination ?? null,
     archiveRef: ctx.archiveRef ?? null,
-    deadlines: (doc.deadlines ?? []).map((d) => deadlineView(d, deps.now)),
+    deadlines: (doc.deadlines ?? []).map((d) => deadlineView(d, deps.now, { role: principal.role, rules: deps.rules })),
     allowedEvents,
     machineVersion: doc.machineVersion,
   };

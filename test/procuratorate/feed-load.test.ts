@@ -55,9 +55,9 @@ function planOf(index: number): Plan {
   const notified = index % 10 !== 9;
   const steps: Record<string, unknown>[] = [
     { type: 'SCREENED', outcome: 'verify' },
+    { type: 'DEADLINE_EXTENDED', rule: 'verification_30d', newDueAt: '2026-06-30', reason: '案情复杂，报经批准延长' },
     { type: 'DAMAGE_CONFIRMED', findings: '确认存在生态环境损害' },
     { type: 'CLAIM_STARTED' },
-    { type: 'DEADLINE_EXTENDED', rule: 'procuratorate_notice_15d', newDueAt: '2026-06-30', reason: '案情复杂，报经批准延长' },
     { type: 'SUSPENDED', reason: '等待刑事判决' },
     { type: 'RESUMED', note: '刑事判决已生效' },
   ];

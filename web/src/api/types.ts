@@ -74,6 +74,8 @@ export interface Deadline {
   settledAt?: string;
   metLate?: boolean;
   extensions: { from: string; to: string; reason: string; seq: number }[];
+  /** Whether the signed-in user may extend it (the bureau its own periods, the procuratorate its notice). */
+  mayExtend?: boolean;
 }
 
 export interface CaseView extends CaseSummary {

@@ -25,7 +25,7 @@ export function referenceChoices(c: CaseView, eventType: string): ReferenceChoic
       label: `${o.id} ${zh('obligationKinds', o.kind)}${o.amountFen !== undefined ? ` ${formatYuan(o.amountFen)}` : ''}（${zh('obligationStatuses', o.status)}）`,
     })),
     partyId: c.parties.map((p) => ({ value: p.id, label: `${p.name}（${zh('partyKinds', p.kind)}）` })),
-    rule: c.deadlines.filter((d) => d.status === 'open').map((d) => ({ value: d.rule, label: `${d.label.zh}（现为 ${formatDate(d.dueAt)}）` })),
+    rule: c.deadlines.filter((d) => d.mayExtend).map((d) => ({ value: d.rule, label: `${d.label.zh}（现为 ${formatDate(d.dueAt)}）` })),
   };
 }
 
