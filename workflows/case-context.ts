@@ -67,6 +67,8 @@ export interface CaseContext {
     /** The procuratorate's public notice urging the claim (30 days to answer in writing). */
     publicNotice?: { noticeRef: string; publishedAt: string; at: string };
     deemedNotPursued?: { noticeRef: string; noticeEndedAt: string; at: string };
+    /** The bureau's written answer (函告) to the public notice. */
+    reply?: { letterRef: string; intent: string; note?: string; at: string };
     supportRequested?: boolean;
     supportProvided: { note?: string; at: string }[];
     suit?: { court: string; filedAt: string };

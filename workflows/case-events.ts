@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { calendarDate, instant, moneyFen, objectRef, positiveMoneyFen, quantity, reference, shortText, text } from './fields';
 import {
   assessmentRoutes, attendeeKinds, consultationFailureReasons, exemptionReasons, judgmentOutcomes, majorBases,
-  notStartReasons, obligationKinds, restorability, screeningOutcomes, terminationReasons, type Labels, type Role,
+  notStartReasons, obligationKinds, procuratorateReplyIntents, restorability, screeningOutcomes, terminationReasons, type Labels, type Role,
 } from './vocabulary';
 
 /**
@@ -169,6 +169,11 @@ export const caseEventSpecs = {
     labels: { zh: '检察机关公告（督促提起索赔）', en: 'Public notice by the procuratorate' },
     roles: ['procuratorate'],
     payload: z.object({ noticeRef: reference, publishedAt: instant }),
+  }),
+  REPLIED_TO_PROCURATORATE: event({
+    labels: { zh: '书面回复检察机关（函告）', en: 'Written answer to the procuratorate' },
+    roles: staff,
+    payload: z.object({ letterRef: reference, intent: z.enum(procuratorateReplyIntents.values), note: text().optional() }),
   }),
   DEEMED_NOT_PURSUED: event({
     labels: { zh: '视为不提起索赔（公告期满未书面回复）', en: 'Deemed not pursued' },

@@ -111,7 +111,12 @@ export const refusals: RefusalTable = {
         return ev.payload.note ? null : why('“其他情形”须说明理由', '"other" needs a note');
     }
   },
-  DEEMED_NOT_PURSUED: (_ctx, ev) => {
+  REPLIED_TO_PROCURATORATE: (ctx) =>
+    ctx.procuratorate.publicNotice ? null : why('检察机关尚未就本案发布公告，无需函告', 'no public notice of the procuratorate to answer'),
+  DEEMED_NOT_PURSUED: (ctx, ev) => {
+    if (ctx.procuratorate.reply) {
+      return why(`已于 ${cstDate(ctx.procuratorate.reply.at)} 书面回复检察机关（${ctx.procuratorate.reply.letterRef}），不能视为不提起索赔`, 'the bureau answered the notice in writing');
+    }
     if (ev.payload.noticeEndedAt > ev.facts.now) return why('公告期尚未届满', 'the public notice period has not ended');
     const due = ev.facts.openDeadlines.public_notice_30d; // when the notice was recorded with PUBLIC_NOTICE_ISSUED
     return due && due > ev.facts.now ? why('检察公告的30日答复期尚未届满', 'the 30 days to answer the public notice have not passed') : null;

@@ -89,6 +89,9 @@ export const reducers: ReducerTable = {
   PUBLIC_NOTICE_ISSUED: (c, ev) => ({
     procuratorate: { ...c.procuratorate, publicNotice: { noticeRef: ev.payload.noticeRef, publishedAt: ev.payload.publishedAt, at: ev.at } },
   }),
+  REPLIED_TO_PROCURATORATE: (c, ev) => ({
+    procuratorate: { ...c.procuratorate, reply: { letterRef: ev.payload.letterRef, intent: ev.payload.intent, ...(ev.payload.note ? { note: ev.payload.note } : {}), at: ev.at } },
+  }),
   DEEMED_NOT_PURSUED: (c, ev) => ({
     procuratorate: { ...c.procuratorate, deemedNotPursued: { ...ev.payload, at: ev.at } },
   }),

@@ -58,7 +58,8 @@ export const deadlineRules: Record<DeadlineRuleName, RuleDeclaration> = {
     labels: { zh: '初步核查期限（30日）', en: 'Preliminary verification (30 days)' },
     openedAtRegistration: true,
     metBy: ['DAMAGE_CONFIRMED', 'NO_DAMAGE'],
-    cancelledBy: (ev) => ev.type === 'SCREENED' && ev.payload.outcome !== 'verify',
+    // Moot when the lead is screened out, or when the procuratorate takes the matter up itself.
+    cancelledBy: (ev) => (ev.type === 'SCREENED' && ev.payload.outcome !== 'verify') || ev.type === 'DEEMED_NOT_PURSUED',
     anchor: (_ev, ctx) => ctx.receivedAt,
   },
   procuratorate_notice_15d: {
@@ -70,9 +71,9 @@ export const deadlineRules: Record<DeadlineRuleName, RuleDeclaration> = {
   public_notice_30d: {
     labels: { zh: '检察公告期（30日内书面回复）', en: 'Answer the public notice (30 days)' },
     openedBy: 'PUBLIC_NOTICE_ISSUED',
-    // Answered in writing by deciding (to claim or not), suing, or handing the matter over;
-    // DEEMED_NOT_PURSUED comes after it was missed.
-    metBy: ['CLAIM_STARTED', 'CLAIM_NOT_STARTED', 'LAWSUIT_FILED', 'HANDED_TO_PROCURATORATE'],
+    // Answered by the bureau's written answer (函告), or by deciding (to claim or not), suing, or
+    // handing the matter over; DEEMED_NOT_PURSUED comes after it was missed.
+    metBy: ['REPLIED_TO_PROCURATORATE', 'CLAIM_STARTED', 'CLAIM_NOT_STARTED', 'LAWSUIT_FILED', 'HANDED_TO_PROCURATORATE'],
     anchor: (ev) => (ev.type === 'PUBLIC_NOTICE_ISSUED' ? ev.payload.publishedAt : ev.at),
     ref: (ev) => (ev.type === 'PUBLIC_NOTICE_ISSUED' ? ev.payload.noticeRef : undefined),
   },

@@ -166,6 +166,13 @@ export const exemptionReasons = labelled({
   other: { zh: '其他', en: 'Other' },
 });
 
+/** What the bureau's written answer (函告) to the procuratorate's public notice says it will do. */
+export const procuratorateReplyIntents = labelled({
+  will_start: { zh: '将启动索赔', en: 'Will start the claim' },
+  will_not_start: { zh: '不启动索赔', en: 'Will not start the claim' },
+  verifying: { zh: '正在核查，核查后依法决定', en: 'Verifying; will decide after verification' },
+});
+
 export const screeningOutcomes = labelled({
   verify: { zh: '转入初步核查', en: 'Verify' },
   duplicate: { zh: '重复线索', en: 'Duplicate' },

@@ -24,6 +24,19 @@ export const RECEIVED = '2026-05-20';
 
 const handler = (type: CaseEventType, payload: Record<string, unknown> = {}): Step => ({ type, role: 'handler', payload });
 
+/**
+ * The procuratorate's public notice on a lead, the bureau's written answer to it, and the notice
+ * deemed not pursued: accepted while the lead is registered, verified or awaiting the decision to
+ * start, and after consultation failed.
+ */
+function noticeSteps(ctx: CaseContext, noticeRef: string, publishedAt: string, noticeEndedAt: string): Step[] {
+  const steps: Step[] = [];
+  if (!ctx.procuratorate.publicNotice) steps.push({ type: 'PUBLIC_NOTICE_ISSUED', role: 'procuratorate', payload: { noticeRef, publishedAt } });
+  else if (!ctx.procuratorate.reply) steps.push(handler('REPLIED_TO_PROCURATORATE', { letterRef: `函告${noticeRef}`, intent: 'verifying' }));
+  steps.push({ type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef, noticeEndedAt } });
+  return steps;
+}
+
 /** Events worth trying in a state: valid payloads, chosen so the graph stays finite. */
 export function candidateSteps(path: string, ctx: CaseContext): Step[] {
   const steps: Step[] = [];
@@ -34,16 +47,17 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
       if (!ctx.major) steps.push(handler('MARKED_MAJOR', { basis: 'central_inspection' }));
       if (ctx.major && !ctx.collectiveReview) steps.push({ type: 'COLLECTIVE_REVIEW_RECORDED', role: 'reviewer', payload: { decision: '同意' } });
       steps.push(handler('TERMINATED', { reasonCode: 'other', note: '线索撤回' }));
+      steps.push(...noticeSteps(ctx, '公告2026-0', '2026-04-20', '2026-05-25'));
       break;
     case 'verification':
       steps.push(handler('DAMAGE_CONFIRMED', { findings: '确认损害' }), handler('NO_DAMAGE', { reason: '未发现损害' }));
       steps.push(handler('DEADLINE_EXTENDED', { rule: 'verification_30d', newDueAt: '2026-07-31', reason: '现场勘查需要' }));
       steps.push(handler('SUSPENDED', { reason: '等待监测报告' }));
+      steps.push(...noticeSteps(ctx, '公告2026-0', '2026-04-20', '2026-05-25'));
       break;
     case 'startDecision':
       steps.push(handler('CLAIM_STARTED'), handler('CLAIM_NOT_STARTED', { reasonCode: 'already_performed', note: '已履行' }));
-      if (!ctx.procuratorate.publicNotice) steps.push({ type: 'PUBLIC_NOTICE_ISSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-1', publishedAt: '2026-04-20' } });
-      steps.push({ type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-1', noticeEndedAt: '2026-05-25' } });
+      steps.push(...noticeSteps(ctx, '公告2026-1', '2026-04-20', '2026-05-25'));
       break;
     case 'investigation':
       steps.push(
@@ -72,8 +86,7 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
         handler('RECONSULTATION_STARTED'),
         handler('LAWSUIT_FILED', { court: '苏州市中级人民法院', filedAt: '2026-05-25', supportRequestedFromProcuratorate: true }),
         handler('HANDED_TO_PROCURATORATE', { procuratorate: '苏州市人民检察院' }),
-        ...(ctx.procuratorate.publicNotice ? [] : [{ type: 'PUBLIC_NOTICE_ISSUED' as const, role: 'procuratorate' as const, payload: { noticeRef: '公告2026-2', publishedAt: '2026-04-25' } }]),
-        { type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef: '公告2026-2', noticeEndedAt: '2026-05-30' } },
+        ...noticeSteps(ctx, '公告2026-2', '2026-04-25', '2026-05-30'),
       );
       break;
     case 'agreement.drafting':
@@ -138,6 +151,7 @@ function facts(path: string, ctx: CaseContext) {
 function keyOf(path: string, ctx: CaseContext): string {
   return JSON.stringify([
     path, ctx.stage, ctx.major, ctx.collectiveReview?.stage ?? null, ctx.claim?.started ?? null, !!ctx.procuratorate.notified,
+    !!ctx.procuratorate.publicNotice, !!ctx.procuratorate.reply,
     ctx.procuratorate.supportProvided.length > 0, !!ctx.procuratorate.suit, ctx.consultation.reply ?? null, ctx.consultation.meetings.length > 0,
     ctx.enforceable, ctx.evaluationsFailed, ctx.obligations.map((o) => `${o.kind}:${o.status}`).join(','),
   ]);

@@ -89,6 +89,9 @@ const eventFieldLabels: Record<string, string> = {
   'DEEMED_NOT_PURSUED.noticeRef': '公告编号',
   'PUBLIC_NOTICE_ISSUED.noticeRef': '公告编号',
   'PUBLIC_NOTICE_ISSUED.publishedAt': '公告发布日期',
+  'REPLIED_TO_PROCURATORATE.letterRef': '回复函文号',
+  'REPLIED_TO_PROCURATORATE.intent': '回复意见',
+  'REPLIED_TO_PROCURATORATE.note': '说明',
   'COLLECTIVE_REVIEW_RECORDED.decision': '集体研究意见',
   'CLAIM_STARTED.caseNo': '案号（不填则自动编号）',
 };
