@@ -8,9 +8,9 @@
 //
 // The date's clock starts at 10:00 China Standard Time and runs on from there. It is moved with
 // libfaketime (Debian: `apt-get install faketime`) for this process tree: Node, Jest and the
-// services the tests start. Chromium cannot run under libfaketime, so the browser tests give each
-// page the same instant through Playwright's clock (TEST_TODAY, test/e2e/support/browser.ts). The
-// embedded engine (a static Go binary) keeps the real time, which it never uses for dates.
+// services the tests start. Chromium cannot run under libfaketime, so the browser tests shift each
+// page's Date by the same offset (FAKETIME, test/e2e/support/browser.ts). The embedded engine (a
+// static Go binary) keeps the real time, which it never uses for dates. TEST_TODAY names the date.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 

@@ -35,6 +35,24 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * Runs in each page before its own scripts: Date (constructor without arguments, Date.now) reads the
+ * real time plus `shiftMs`; everything else about time is untouched.
+ */
+function shiftDateScript(shiftMs: number): void {
+  const RealDate = Date;
+  class ShiftedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(RealDate.now() + shiftMs);
+      else super(...(args as [string]));
+    }
+    static override now(): number {
+      return RealDate.now() + shiftMs;
+    }
+  }
+  (globalThis as { Date: DateConstructor }).Date = ShiftedDate as unknown as DateConstructor;
+}
+
 /** Console errors and uncaught page errors seen by a page, for the "no console errors" checks. */
 export interface ConsoleLog {
   errors: string[];
@@ -45,11 +63,12 @@ export interface ConsoleLog {
 export async function newSession(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; console: ConsoleLog }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   context.setDefaultTimeout(15_000);
-  // On a moved date (npm run test:on-date), the pages keep the test process's date: the process runs
-  // under libfaketime, which Chromium cannot (its zygote dies), so each page's Date is fixed at the
-  // process's instant by Playwright's clock (timers still run). A running fake clock would not do:
-  // Playwright advances it by the browser's real time elapsed since the process's (moved) instant.
-  if (process.env.TEST_TODAY) await context.clock.setFixedTime(Date.now());
+  // On a moved date (npm run test:on-date) this process runs under libfaketime, shifted by FAKETIME
+  // seconds; Chromium cannot (its zygote dies), so its pages get the same shift of Date alone. Their
+  // timers, animation frames and performance clock stay real: Playwright's own clock (which fakes
+  // those too) stalled the dialogs' opening animations on some dates.
+  const shiftSeconds = /^[+-]?\d+$/.test(process.env.FAKETIME ?? '') ? Number(process.env.FAKETIME) : 0;
+  if (shiftSeconds !== 0) await context.addInitScript(shiftDateScript, shiftSeconds * 1000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (msg) => {
