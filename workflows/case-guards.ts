@@ -3,7 +3,7 @@ import type { CaseEventType, ObligationInput } from './case-events';
 import { cstDate } from './fields';
 import { explicitDue } from './calendar';
 import type { DeadlineRuleName, WorkflowRules } from './rules';
-import { allocatableKinds, pastDateFields, restorationKinds, roles } from './vocabulary';
+import { allocatableKinds, notStartReasons, pastDateFields, restorationKinds, roles, terminationReasons } from './vocabulary';
 import { deadlineRules } from './deadlines';
 
 /**
@@ -62,6 +62,9 @@ type RefusalTable = { [K in CaseEventType]?: (ctx: CaseContext, ev: CaseEventOf<
 
 export const refusals: RefusalTable = {
   CLAIM_NOT_STARTED: (ctx, ev, rules) => {
+    if (!(rules.notStartGrounds as string[]).includes(ev.payload.reasonCode)) {
+      return why(`本地规则未启用不启动索赔事由“${notStartReasons.labels[ev.payload.reasonCode].zh}”`, `not-start ground ${ev.payload.reasonCode} is not enabled`);
+    }
     const review = needsCollectiveReview(ctx, '不启动索赔');
     if (review) return review;
     if (ev.payload.reasonCode !== 'significantly_minor') return null;
@@ -155,7 +158,10 @@ export const refusals: RefusalTable = {
     if (ev.payload.reasonCode === 'other' && !ev.payload.note) return why('“其他”须说明理由', '"other" needs a note');
     return null;
   },
-  TERMINATED: (ctx) => needsCollectiveReview(ctx, '终止'),
+  TERMINATED: (ctx, ev, rules) =>
+    (rules.terminationGrounds as string[]).includes(ev.payload.reasonCode)
+      ? needsCollectiveReview(ctx, '终止')
+      : why(`本地规则未启用终止事由“${terminationReasons.labels[ev.payload.reasonCode].zh}”`, `termination ground ${ev.payload.reasonCode} is not enabled`),
   DEADLINE_EXTENDED: (_ctx, ev, rules) => {
     const current = ev.facts.openDeadlines[ev.payload.rule];
     if (!current) return why(`没有可延长的期限 ${ev.payload.rule}`, `no open deadline ${ev.payload.rule}`);

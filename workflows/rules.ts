@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notStartReasons, terminationReasons } from './vocabulary';
 
 /**
  * Every time limit and threshold of the procedure is a configurable rule (domain.md: many figures
@@ -53,6 +54,13 @@ export const rulesSchema = z
      * suspended. Court, procuratorate and Civil Code periods run on. Replaced whole by RULES_FILE.
      */
     pausedBySuspension: z.array(z.enum(deadlineRuleNames)).max(deadlineRuleNames.length),
+    /**
+     * The coded grounds a deployment accepts for not starting a claim and for terminating one
+     * (subsets of the vocabulary; the 2025 opinions' additions are uncertain in wording, so a
+     * province can switch them off here). Replaced whole by RULES_FILE.
+     */
+    notStartGrounds: z.array(z.enum(notStartReasons.values)).min(1),
+    terminationGrounds: z.array(z.enum(terminationReasons.values)).min(1),
     /** consultation_meetings_3: meetings held before "meetings exhausted" may be declared. */
     consultationMeetingLimit: z.number().int().min(1).max(20),
     /** 小案简办: simplified assessment only up to this amount (default 300,000 yuan). */
@@ -88,6 +96,8 @@ export const defaultRules: WorkflowRules = {
     public_notice_30d: ['procuratorate'],
   },
   pausedBySuspension: ['verification_30d', 'procuratorate_notice_15d', 'consultation_90d', 'obligor_reply'],
+  notStartGrounds: [...notStartReasons.values],
+  terminationGrounds: [...terminationReasons.values],
   consultationMeetingLimit: 3,
   simpleCaseCeilingFen: 30_000_000,
   significantlyMinorCeilingFen: 300_000,

@@ -106,6 +106,8 @@ export const notStartReasons = labelled({
   significantly_minor: { zh: '损害显著轻微', en: 'Significantly minor damage' },
   obligor_extinct: { zh: '义务人终止或死亡且无财产', en: 'Obligor extinct without property' },
   permitted_discharge: { zh: '依法持证排污', en: 'Discharge under a valid permit' },
+  // The 2025 opinions' ground; which grounds a deployment uses is rules.notStartGrounds.
+  restored_otherwise: { zh: '生态环境损害已通过行政执法、诉讼等途径得到修复', en: 'Damage already restored through administrative enforcement or litigation' },
   other: { zh: '其他情形', en: 'Other' },
 });
 
@@ -118,10 +120,20 @@ export const consultationFailureReasons = labelled({
   other: { zh: '其他情形', en: 'Other' },
 });
 
+/**
+ * Grounds for ending a started claim: the not-start grounds, found later, under the same codes, and
+ * the termination's own. `not_start_circumstance` is the uncoded form kept for earlier records.
+ * Which grounds a deployment uses is rules.terminationGrounds.
+ */
 export const terminationReasons = labelled({
-  not_start_circumstance: { zh: '发现不启动索赔情形', en: 'A not-start circumstance found later' },
+  already_performed: { zh: '赔偿义务人已履行赔偿义务', en: 'Obligor has already performed' },
+  covered_by_judgment: { zh: '人民法院已就同一损害作出生效裁判', en: 'Covered by an effective judgment' },
   obligor_extinct: { zh: '义务人终止或死亡且无财产', en: 'Obligor extinct without property' },
+  permitted_discharge: { zh: '依法持证排污', en: 'Discharge under a valid permit' },
+  restored_otherwise: { zh: '生态环境损害已通过行政执法、诉讼等途径得到修复', en: 'Damage already restored through administrative enforcement or litigation' },
+  findings_do_not_support: { zh: '调查、鉴定评估结论不支持索赔', en: 'Investigation or assessment findings do not support a claim' },
   covered_elsewhere: { zh: '损害已通过其他途径得到赔偿', en: 'Damage covered elsewhere' },
+  not_start_circumstance: { zh: '发现不启动索赔情形（未分类）', en: 'A not-start circumstance found later (uncoded)' },
   other: { zh: '其他情形', en: 'Other' },
 });
 

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../../src/clock';
+import { startTestService, type TestService } from '../support/service';
+import { as, leadBody, newClient, send, type Caller } from '../support/api';
+
+/**
+ * Coded grounds for not starting and for terminating a claim: the 2025 ground "damage already
+ * restored through administrative enforcement or litigation", the not-start grounds found later as
+ * termination grounds under the same codes, and the lists a deployment enables (RULES_FILE).
+ */
+
+async function atStartDecision(handler: Caller): Promise<string> {
+  const id = (await handler.post('/cases', leadBody({ receivedAt: '2026-03-02' })).expect(201)).body.id as string;
+  await send(handler, id, { type: 'SCREENED', outcome: 'verify' });
+  await send(handler, id, { type: 'DAMAGE_CONFIRMED', findings: '核查属实' });
+  return id;
+}
+
+async function assessed(handler: Caller): Promise<string> {
+  const id = await atStartDecision(handler);
+  await send(handler, id, { type: 'CLAIM_STARTED' });
+  await send(handler, id, { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true });
+  await send(handler, id, { type: 'ASSESSMENT_COMPLETED', route: 'simplified', amountFen: 1_000_000, restorability: 'none' });
+  return id;
+}
+
+describe('with the default rules', () => {
+  let svc: TestService;
+  let handler: Caller;
+  beforeAll(async () => {
+    svc = await startTestService({ clock: new ManualClock(new Date('2026-03-10T02:00:00Z')) });
+    handler = as(svc.app, (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token);
+  });
+  afterAll(async () => {
+    await svc.stop();
+  });
+
+  it('does not start a claim on damage already restored through enforcement or litigation, counted under that ground', async () => {
+    const id = await atStartDecision(handler);
+    const view = await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_otherwise', note: '已通过行政执法责令修复并验收' });
+    expect(view).toMatchObject({ state: 'closed', outcome: 'not_started', claim: { reasonCode: 'restored_otherwise' } });
+    const kpis = (await handler.get('/stats/kpis').expect(200)).body;
+    expect(kpis.initiationRate.reportedApart.notStartedByReason).toEqual({ restored_otherwise: 1 });
+  });
+
+  it('terminates a started claim on a not-start ground found later, under the same code, and after an assessment that does not support the claim', async () => {
+    const later = await assessed(handler);
+    expect(await send(handler, later, { type: 'TERMINATED', reasonCode: 'restored_otherwise', note: '诉讼中已判决修复' })).toMatchObject({ outcome: 'terminated', termination: { reasonCode: 'restored_otherwise' } });
+    const unsupported = await assessed(handler);
+    expect(await send(handler, unsupported, { type: 'TERMINATED', reasonCode: 'findings_do_not_support', note: '鉴定评估结论不支持索赔' })).toMatchObject({
+      outcome: 'terminated',
+      termination: { reasonCode: 'findings_do_not_support' },
+    });
+  });
+});
+
+describe('with a province\'s own lists (RULES_FILE)', () => {
+  let svc: TestService;
+  let handler: Caller;
+  beforeAll(async () => {
+    const rulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eco-rules-')), 'rules.json');
+    fs.writeFileSync(rulesFile, JSON.stringify({
+      notStartGrounds: ['already_performed', 'covered_by_judgment', 'significantly_minor', 'obligor_extinct', 'permitted_discharge', 'other'],
+      terminationGrounds: ['findings_do_not_support', 'obligor_extinct', 'covered_elsewhere'],
+    }));
+    svc = await startTestService({ clock: new ManualClock(new Date('2026-03-10T02:00:00Z')), env: { RULES_FILE: rulesFile } });
+    handler = as(svc.app, (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token);
+  });
+  afterAll(async () => {
+    await svc.stop();
+  });
+
+  it('refuses a ground the rules do not enable, naming it, and accepts the enabled ones', async () => {
+    const id = await atStartDecision(handler);
+    const refused = await handler.post(`/cases/${id}/events`, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_otherwise', note: '已修复' }).expect(422);
+    expect(refused.body.error.details.reason).toContain('本地规则未启用不启动索赔事由“生态环境损害已通过行政执法、诉讼等途径得到修复”');
+    expect(await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'already_performed', note: '已履行' })).toMatchObject({ outcome: 'not_started' });
+
+    const started = await assessed(handler);
+    const other = await handler.post(`/cases/${started}/events`, { type: 'TERMINATED', reasonCode: 'other', note: '其他' }).expect(422);
+    expect(other.body.error.details.reason).toContain('本地规则未启用终止事由“其他情形”');
+    expect(await send(handler, started, { type: 'TERMINATED', reasonCode: 'findings_do_not_support', note: '结论不支持' })).toMatchObject({ outcome: 'terminated' });
+  });
+});
