@@ -53,6 +53,8 @@ export interface CaseContext {
   receivedAt: string;
   redLine: boolean;
   partyIds: string[];
+  /** Administrative penalty decisions against the parties, entered by the handler (the re-offence check). */
+  priorPenalties?: { partyId: string; decisionRef: string; decidedAt: string; authority?: string; at: string }[];
   /** The top-level state the case is in, or was in when suspended: collective reviews belong to one stage. */
   stage: TopState;
   major: boolean;

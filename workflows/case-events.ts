@@ -97,6 +97,11 @@ export const caseEventSpecs = {
     roles: staff,
     payload: z.object({ basis: z.enum(majorBases.values), note: text().optional() }),
   }),
+  PRIOR_PENALTY_RECORDED: event({
+    labels: { zh: '登记当事人既往行政处罚', en: 'Prior penalty recorded' },
+    roles: staff,
+    payload: z.object({ partyId: objectRef, decisionRef: reference, decidedAt: instant, authority: shortText.optional() }),
+  }),
   COLLECTIVE_REVIEW_RECORDED: event({
     labels: { zh: '记录集体研究', en: 'Collective review recorded' },
     roles: ['reviewer'],

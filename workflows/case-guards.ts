@@ -75,11 +75,24 @@ export const refusals: RefusalTable = {
         `party ${ev.facts.reoffence.partyId} re-offended within ${rules.reoffenceWindowYears} years (case ${ev.facts.reoffence.otherCaseId}); "significantly minor" does not apply`,
       );
     }
+    const windowStart = new Date(ctx.receivedAt);
+    windowStart.setUTCFullYear(windowStart.getUTCFullYear() - rules.reoffenceWindowYears);
+    const penalty = (ctx.priorPenalties ?? []).find((p) => p.decidedAt >= windowStart.toISOString() && p.decidedAt <= ctx.receivedAt);
+    if (penalty) {
+      return why(
+        `当事人${rules.reoffenceWindowYears}年内曾受行政处罚（${penalty.decisionRef}，${cstDate(penalty.decidedAt)}），不适用“显著轻微”`,
+        `party ${penalty.partyId} was penalised within ${rules.reoffenceWindowYears} years (${penalty.decisionRef}); "significantly minor" does not apply`,
+      );
+    }
     const est = ev.payload.estimatedDamageFen;
     if (est !== undefined && est > rules.significantlyMinorCeilingFen) {
       return why(`估算损害超过“显著轻微”上限 ${rules.significantlyMinorCeilingFen / 100} 元`, `estimated damage is above the significantly-minor ceiling of ${rules.significantlyMinorCeilingFen} fen`);
     }
     return null;
+  },
+  PRIOR_PENALTY_RECORDED: (ctx, ev) => {
+    if (!ctx.partyIds.includes(ev.payload.partyId)) return why(`未知的当事人：${ev.payload.partyId}`, `unknown party ${ev.payload.partyId}`);
+    return (ctx.priorPenalties ?? []).some((p) => p.decisionRef === ev.payload.decisionRef) ? why('该处罚决定已登记', 'this penalty decision is already recorded') : null;
   },
   ASSESSMENT_COMPLETED: (_ctx, ev, rules) =>
     ev.payload.route === 'simplified' && ev.payload.amountFen > rules.simpleCaseCeilingFen

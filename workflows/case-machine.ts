@@ -73,6 +73,7 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
           MARKED_MAJOR: stay,
           COLLECTIVE_REVIEW_RECORDED: stay,
           PROCURATORATE_NOTIFIED: stay,
+          PRIOR_PENALTY_RECORDED: stay,
           DEADLINE_EXTENDED: stay,
           TERMINATED: always('#case.closed'),
           SUSPENDED: always('#case.suspended'),

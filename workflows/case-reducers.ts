@@ -38,6 +38,9 @@ export const reducers: ReducerTable = {
     // A duplicate or out-of-scope lead is screened out: not a decision not to start a claim.
     ...(ev.payload.outcome === 'verify' ? {} : close('screened_out', ev.at)),
   }),
+  PRIOR_PENALTY_RECORDED: (c, ev) => ({
+    priorPenalties: [...(c.priorPenalties ?? []), { ...ev.payload, at: ev.at }],
+  }),
   DAMAGE_CONFIRMED: (_c, ev) => ({ verification: { damage: true, findings: ev.payload.findings, at: ev.at } }),
   NO_DAMAGE: (_c, ev) => ({ verification: { damage: false, reason: ev.payload.reason, at: ev.at }, ...close('no_damage', ev.at) }),
   CLAIM_STARTED: (_c, ev) => ({ claim: { started: true, at: ev.at } }),

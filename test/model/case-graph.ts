@@ -48,6 +48,7 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
       if (ctx.major && !ctx.collectiveReview) steps.push({ type: 'COLLECTIVE_REVIEW_RECORDED', role: 'reviewer', payload: { decision: '同意' } });
       steps.push(handler('TERMINATED', { reasonCode: 'other', note: '线索撤回' }));
       steps.push(...noticeSteps(ctx, '公告2026-0', '2026-04-20', '2026-05-25'));
+      if (!ctx.priorPenalties?.length) steps.push(handler('PRIOR_PENALTY_RECORDED', { partyId: 'P1', decisionRef: '吴环罚〔2025〕1号', decidedAt: '2025-06-01' }));
       break;
     case 'verification':
       steps.push(handler('DAMAGE_CONFIRMED', { findings: '确认损害' }), handler('NO_DAMAGE', { reason: '未发现损害' }));
