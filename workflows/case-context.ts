@@ -62,7 +62,7 @@ export interface CaseContext {
   collectiveReview?: { stage: TopState; decision: string; minutesRef?: string; at: string };
   screening?: { outcome: string; duplicateOf?: string; note?: string; at: string };
   verification?: { damage: boolean; findings?: string; reason?: string; at: string };
-  claim?: { started: boolean; at: string; reasonCode?: string; note?: string };
+  claim?: { started: boolean; at: string; reasonCode?: string; note?: string; priorPenaltyRef?: string };
   procuratorate: {
     notified?: { procuratorate: string; noticeRef?: string; at: string };
     handedTo?: { procuratorate: string; note?: string; at: string };

@@ -85,6 +85,7 @@ export const caseEventSpecs = {
       reasonCode: z.enum(notStartReasons.values),
       note: text(),
       estimatedDamageFen: moneyFen.optional().meta({ description: 'Estimated damage; checked against the significantly-minor ceiling when given' }),
+      priorPenaltyRef: reference.optional().meta({ description: 'A penalty decision against a party within the re-offence window (行政处罚决定书文号): excludes significantly_minor' }),
     }),
   }),
   PROCURATORATE_NOTIFIED: event({

@@ -69,6 +69,12 @@ export const refusals: RefusalTable = {
     if (review) return review;
     if (ev.payload.reasonCode !== 'significantly_minor') return null;
     if (ctx.redLine) return why('损害发生在生态保护红线内，不适用“显著轻微”', 'inside an ecological protection red line, damage cannot be "significantly minor"');
+    if (ev.payload.priorPenaltyRef) {
+      return why(
+        `当事人${rules.reoffenceWindowYears}年内曾受行政处罚（${ev.payload.priorPenaltyRef}），不适用“显著轻微”`,
+        `a prior penalty (${ev.payload.priorPenaltyRef}) shows re-offending; "significantly minor" does not apply`,
+      );
+    }
     if (ev.facts.reoffence) {
       return why(
         `当事人两年内再次发生生态环境损害（见案件 ${ev.facts.reoffence.otherCaseId}），不适用“显著轻微”`,
@@ -127,8 +133,11 @@ export const refusals: RefusalTable = {
         return ev.payload.note ? null : why('“其他情形”须说明理由', '"other" needs a note');
     }
   },
-  REPLIED_TO_PROCURATORATE: (ctx) =>
-    ctx.procuratorate.publicNotice ? null : why('检察机关尚未就本案发布公告，无需函告', 'no public notice of the procuratorate to answer'),
+  REPLIED_TO_PROCURATORATE: (ctx, ev) => {
+    if (!ctx.procuratorate.publicNotice) return why('检察机关尚未就本案发布公告，无需函告', 'no public notice of the procuratorate to answer');
+    // While the notice's period runs (also after it was missed: a late answer is still an answer).
+    return ev.facts.openDeadlines.public_notice_30d ? null : why('检察公告已答复或已处理，无需再函告', 'the public notice is already answered');
+  },
   DEEMED_NOT_PURSUED: (ctx, ev) => {
     if (ctx.procuratorate.reply) {
       return why(`已于 ${cstDate(ctx.procuratorate.reply.at)} 书面回复检察机关（${ctx.procuratorate.reply.letterRef}），不能视为不提起索赔`, 'the bureau answered the notice in writing');

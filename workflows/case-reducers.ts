@@ -45,7 +45,7 @@ export const reducers: ReducerTable = {
   NO_DAMAGE: (_c, ev) => ({ verification: { damage: false, reason: ev.payload.reason, at: ev.at }, ...close('no_damage', ev.at) }),
   CLAIM_STARTED: (_c, ev) => ({ claim: { started: true, at: ev.at } }),
   CLAIM_NOT_STARTED: (_c, ev) => ({
-    claim: { started: false, at: ev.at, reasonCode: ev.payload.reasonCode, note: ev.payload.note },
+    claim: { started: false, at: ev.at, reasonCode: ev.payload.reasonCode, note: ev.payload.note, ...(ev.payload.priorPenaltyRef ? { priorPenaltyRef: ev.payload.priorPenaltyRef } : {}) },
     ...close('not_started', ev.at),
   }),
   PROCURATORATE_NOTIFIED: (c, ev) => ({

@@ -107,7 +107,7 @@ export const notStartReasons = labelled({
   obligor_extinct: { zh: '义务人终止或死亡且无财产', en: 'Obligor extinct without property' },
   permitted_discharge: { zh: '依法持证排污', en: 'Discharge under a valid permit' },
   // The 2025 opinions' ground; which grounds a deployment uses is rules.notStartGrounds.
-  restored_otherwise: { zh: '生态环境损害已通过行政执法、诉讼等途径得到修复', en: 'Damage already restored through administrative enforcement or litigation' },
+  restored_via_enforcement_or_litigation: { zh: '生态环境损害已通过行政执法、诉讼等途径得到修复', en: 'Damage already restored through administrative enforcement or litigation' },
   other: { zh: '其他情形', en: 'Other' },
 });
 
@@ -130,7 +130,7 @@ export const terminationReasons = labelled({
   covered_by_judgment: { zh: '人民法院已就同一损害作出生效裁判', en: 'Covered by an effective judgment' },
   obligor_extinct: { zh: '义务人终止或死亡且无财产', en: 'Obligor extinct without property' },
   permitted_discharge: { zh: '依法持证排污', en: 'Discharge under a valid permit' },
-  restored_otherwise: { zh: '生态环境损害已通过行政执法、诉讼等途径得到修复', en: 'Damage already restored through administrative enforcement or litigation' },
+  restored_via_enforcement_or_litigation: { zh: '生态环境损害已通过行政执法、诉讼等途径得到修复', en: 'Damage already restored through administrative enforcement or litigation' },
   findings_do_not_support: { zh: '调查、鉴定评估结论不支持索赔', en: 'Investigation or assessment findings do not support a claim' },
   covered_elsewhere: { zh: '损害已通过其他途径得到赔偿', en: 'Damage covered elsewhere' },
   not_start_circumstance: { zh: '发现不启动索赔情形（未分类）', en: 'A not-start circumstance found later (uncoded)' },
@@ -180,9 +180,8 @@ export const exemptionReasons = labelled({
 
 /** What the bureau's written answer (函告) to the procuratorate's public notice says it will do. */
 export const procuratorateReplyIntents = labelled({
-  will_start: { zh: '将启动索赔', en: 'Will start the claim' },
-  will_not_start: { zh: '不启动索赔', en: 'Will not start the claim' },
-  verifying: { zh: '正在核查，核查后依法决定', en: 'Verifying; will decide after verification' },
+  claim: { zh: '将依法提起索赔', en: 'Will pursue the claim' },
+  not_claim: { zh: '不提起索赔', en: 'Will not pursue the claim' },
 });
 
 export const screeningOutcomes = labelled({

@@ -39,15 +39,15 @@ describe('with the default rules', () => {
 
   it('does not start a claim on damage already restored through enforcement or litigation, counted under that ground', async () => {
     const id = await atStartDecision(handler);
-    const view = await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_otherwise', note: '已通过行政执法责令修复并验收' });
-    expect(view).toMatchObject({ state: 'closed', outcome: 'not_started', claim: { reasonCode: 'restored_otherwise' } });
+    const view = await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_via_enforcement_or_litigation', note: '已通过行政执法责令修复并验收' });
+    expect(view).toMatchObject({ state: 'closed', outcome: 'not_started', claim: { reasonCode: 'restored_via_enforcement_or_litigation' } });
     const kpis = (await handler.get('/stats/kpis').expect(200)).body;
-    expect(kpis.initiationRate.reportedApart.notStartedByReason).toEqual({ restored_otherwise: 1 });
+    expect(kpis.initiationRate.reportedApart.notStartedByReason).toEqual({ restored_via_enforcement_or_litigation: 1 });
   });
 
   it('terminates a started claim on a not-start ground found later, under the same code, and after an assessment that does not support the claim', async () => {
     const later = await assessed(handler);
-    expect(await send(handler, later, { type: 'TERMINATED', reasonCode: 'restored_otherwise', note: '诉讼中已判决修复' })).toMatchObject({ outcome: 'terminated', termination: { reasonCode: 'restored_otherwise' } });
+    expect(await send(handler, later, { type: 'TERMINATED', reasonCode: 'restored_via_enforcement_or_litigation', note: '诉讼中已判决修复' })).toMatchObject({ outcome: 'terminated', termination: { reasonCode: 'restored_via_enforcement_or_litigation' } });
     const unsupported = await assessed(handler);
     expect(await send(handler, unsupported, { type: 'TERMINATED', reasonCode: 'findings_do_not_support', note: '鉴定评估结论不支持索赔' })).toMatchObject({
       outcome: 'terminated',
@@ -74,7 +74,7 @@ describe('with a province\'s own lists (RULES_FILE)', () => {
 
   it('refuses a ground the rules do not enable, naming it, and accepts the enabled ones', async () => {
     const id = await atStartDecision(handler);
-    const refused = await handler.post(`/cases/${id}/events`, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_otherwise', note: '已修复' }).expect(422);
+    const refused = await handler.post(`/cases/${id}/events`, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_via_enforcement_or_litigation', note: '已修复' }).expect(422);
     expect(refused.body.error.details.reason).toContain('本地规则未启用不启动索赔事由“生态环境损害已通过行政执法、诉讼等途径得到修复”');
     expect(await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'already_performed', note: '已履行' })).toMatchObject({ outcome: 'not_started' });
 

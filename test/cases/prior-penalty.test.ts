@@ -44,6 +44,14 @@ describe('prior penalty decisions', () => {
     expect(await send(handler, id, minor)).toMatchObject({ state: 'closed', outcome: 'not_started' });
   });
 
+  it('given with the decision not to start (priorPenaltyRef), refuse the significantly-minor route too', async () => {
+    const id = await atStartDecision();
+    const res = await handler.post(`/cases/${id}/events`, { ...minor, priorPenaltyRef: '吴环罚〔2025〕30号' }).expect(422);
+    expect(res.body.error.details.reason).toContain('当事人2年内曾受行政处罚（吴环罚〔2025〕30号），不适用“显著轻微”');
+    const view = await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'permitted_discharge', note: '持证排污', priorPenaltyRef: '吴环罚〔2025〕30号' });
+    expect(view.claim).toMatchObject({ reasonCode: 'permitted_discharge', priorPenaltyRef: '吴环罚〔2025〕30号' });
+  });
+
   it('are refused for an unknown party, twice over, or with a date after today', async () => {
     const id = await atStartDecision();
     const record = (over: Record<string, unknown>) => handler.post(`/cases/${id}/events`, { type: 'PRIOR_PENALTY_RECORDED', partyId: 'P1', decisionRef: '吴环罚〔2026〕1号', decidedAt: '2026-01-05', ...over });

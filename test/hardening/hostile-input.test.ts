@@ -96,7 +96,7 @@ const eventExamples: Record<CaseEventType, Record<string, unknown>> = {
   HANDED_TO_PROCURATORATE: { procuratorate: '苏州市人民检察院', note: '移送' },
   PUBLIC_NOTICE_ISSUED: { noticeRef: '公告1', publishedAt: '2026-01-02' },
   PRIOR_PENALTY_RECORDED: { partyId: 'P1', decisionRef: '吴环罚〔2025〕12号', decidedAt: '2025-06-01' },
-  REPLIED_TO_PROCURATORATE: { letterRef: '吴环函〔2026〕1号', intent: 'will_start' },
+  REPLIED_TO_PROCURATORATE: { letterRef: '吴环函〔2026〕1号', intent: 'claim' },
   DEEMED_NOT_PURSUED: { noticeRef: '公告1', noticeEndedAt: '2026-02-01' },
   AGREEMENT_SIGNED: { signedAt: '2026-02-01', agreementRef: '协议1', bondFen: 1 },
   JUDICIAL_CONFIRMATION_APPLIED: { court: '法院', appliedAt: '2026-02-01' },

@@ -32,7 +32,7 @@ const handler = (type: CaseEventType, payload: Record<string, unknown> = {}): St
 function noticeSteps(ctx: CaseContext, noticeRef: string, publishedAt: string, noticeEndedAt: string): Step[] {
   const steps: Step[] = [];
   if (!ctx.procuratorate.publicNotice) steps.push({ type: 'PUBLIC_NOTICE_ISSUED', role: 'procuratorate', payload: { noticeRef, publishedAt } });
-  else if (!ctx.procuratorate.reply) steps.push(handler('REPLIED_TO_PROCURATORATE', { letterRef: `函告${noticeRef}`, intent: 'verifying' }));
+  else if (!ctx.procuratorate.reply) steps.push(handler('REPLIED_TO_PROCURATORATE', { letterRef: `函告${noticeRef}`, intent: 'claim' }));
   steps.push({ type: 'DEEMED_NOT_PURSUED', role: 'procuratorate', payload: { noticeRef, noticeEndedAt } });
   return steps;
 }
@@ -146,7 +146,17 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
 
 function facts(path: string, ctx: CaseContext) {
   const verificationOpen = path === 'verification' || (path === 'suspended' && ctx.stage === 'verification');
-  return { now: NOW, overdueRules: [], openDeadlines: verificationOpen ? { verification_30d: '2026-06-19T15:59:59.999Z' } : {} };
+  // The procuratorate's notice (published in April) runs, past due, until answered or decided.
+  const p = ctx.procuratorate;
+  const noticeLive = !!p.publicNotice && !p.reply && !p.deemedNotPursued && (!ctx.claim || path.startsWith('consultation'));
+  return {
+    now: NOW,
+    overdueRules: noticeLive ? ['public_notice_30d'] : [],
+    openDeadlines: {
+      ...(verificationOpen ? { verification_30d: '2026-06-19T15:59:59.999Z' } : {}),
+      ...(noticeLive ? { public_notice_30d: '2026-05-20T15:59:59.999Z' } : {}),
+    },
+  };
 }
 
 function keyOf(path: string, ctx: CaseContext): string {

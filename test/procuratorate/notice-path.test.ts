@@ -50,10 +50,10 @@ describe('the procuratorate\'s public notice on a transferred lead', () => {
     const id = await transferred('33');
     await send(handler, id, { type: 'SCREENED', outcome: 'verify' });
     await send(proc, id, notice('33'));
-    const answered = await send(handler, id, { type: 'REPLIED_TO_PROCURATORATE', letterRef: '吴环函〔2026〕7号', intent: 'verifying' });
+    const answered = await send(handler, id, { type: 'REPLIED_TO_PROCURATORATE', letterRef: '吴环函〔2026〕7号', intent: 'claim' });
     expect(answered.state).toBe('verification');
     expect(deadlineOf(answered, 'public_notice_30d')).toMatchObject({ status: 'met' });
-    expect(answered.procuratorate.reply).toMatchObject({ letterRef: '吴环函〔2026〕7号', intent: 'verifying' });
+    expect(answered.procuratorate.reply).toMatchObject({ letterRef: '吴环函〔2026〕7号', intent: 'claim' });
 
     clock.set('2026-04-10T02:00:00Z');
     const res = await proc.post(`/cases/${id}/events`, { type: 'DEEMED_NOT_PURSUED', noticeRef: '吴检公告〔2026〕33号', noticeEndedAt: '2026-03-31' });
@@ -79,10 +79,20 @@ describe('the procuratorate\'s public notice on a transferred lead', () => {
 
   it('refuses a written answer where there is no notice to answer', async () => {
     const id = await transferred('36');
-    const res = await handler.post(`/cases/${id}/events`, { type: 'REPLIED_TO_PROCURATORATE', letterRef: '吴环函〔2026〕8号', intent: 'will_start' });
+    const res = await handler.post(`/cases/${id}/events`, { type: 'REPLIED_TO_PROCURATORATE', letterRef: '吴环函〔2026〕8号', intent: 'claim' });
     expect({ status: res.status, reason: res.body.error?.details?.reason }).toEqual({ status: 422, reason: expect.stringContaining('检察机关尚未就本案发布公告') });
     // And the procuratorate may not write the bureau's letter.
     await send(proc, id, notice('36'));
-    expect((await proc.post(`/cases/${id}/events`, { type: 'REPLIED_TO_PROCURATORATE', letterRef: 'x', intent: 'will_start' })).status).toBe(403);
+    expect((await proc.post(`/cases/${id}/events`, { type: 'REPLIED_TO_PROCURATORATE', letterRef: 'x', intent: 'claim' })).status).toBe(403);
+  });
+});
+
+describe('the written answer', () => {
+  it('is refused once the notice is answered', async () => {
+    const id = await transferred('37');
+    await send(proc, id, notice('37'));
+    await send(handler, id, { type: 'REPLIED_TO_PROCURATORATE', letterRef: '吴环函〔2026〕9号', intent: 'not_claim' });
+    const again = await handler.post(`/cases/${id}/events`, { type: 'REPLIED_TO_PROCURATORATE', letterRef: '吴环函〔2026〕10号', intent: 'claim' }).expect(422);
+    expect(again.body.error.details.reason).toContain('检察公告已答复或已处理');
   });
 });

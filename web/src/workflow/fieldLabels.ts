@@ -89,6 +89,7 @@ const eventFieldLabels: Record<string, string> = {
   'DEEMED_NOT_PURSUED.noticeRef': '公告编号',
   'PUBLIC_NOTICE_ISSUED.noticeRef': '公告编号',
   'PUBLIC_NOTICE_ISSUED.publishedAt': '公告发布日期',
+  'CLAIM_NOT_STARTED.priorPenaltyRef': '两年内的行政处罚决定书文号（如有）',
   'PRIOR_PENALTY_RECORDED.partyId': '受处罚的当事人',
   'PRIOR_PENALTY_RECORDED.decisionRef': '行政处罚决定书文号',
   'PRIOR_PENALTY_RECORDED.decidedAt': '处罚决定日期',
