@@ -53,6 +53,8 @@ export interface CaseContext {
   receivedAt: string;
   redLine: boolean;
   partyIds: string[];
+  /** History seqs of payments and deposits reversed by MONEY_RECORD_REVERSED. */
+  reversedMoneyRecords?: number[];
   /** Administrative penalty decisions against the parties, entered by the handler (the re-offence check). */
   priorPenalties?: { partyId: string; decisionRef: string; decidedAt: string; authority?: string; at: string }[];
   /** The top-level state the case is in, or was in when suspended: collective reviews belong to one stage. */
@@ -105,6 +107,18 @@ export interface CaseFacts {
   openDeadlines: Record<string, string>;
   /** For CLAIM_NOT_STARTED: a party's creditCode/idNumber found on another case received within the window before this one. */
   reoffence?: { partyId: string; otherCaseId: string; otherReceivedAt: string } | null;
+  /** For MONEY_RECORD_REVERSED: the history entry it names, when that entry recorded money, and how much of that obligation's money is allocated to projects. */
+  moneyRecord?: MoneyRecord | null;
+  allocatedFen?: number;
+}
+
+/** A payment (OBLIGATION_PROGRESS.paidFen) or an escrow deposit (ESCROW_DEPOSITED), as its history entry recorded it. */
+export interface MoneyRecord {
+  seq: number;
+  type: 'OBLIGATION_PROGRESS' | 'ESCROW_DEPOSITED';
+  obligationId: string;
+  amountFen: number;
+  certificateNo?: string;
 }
 
 export type CaseMachineEvent = {

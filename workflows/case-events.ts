@@ -241,6 +241,11 @@ export const caseEventSpecs = {
     roles: staff,
     payload: z.object({ obligationId: objectRef, amountFen: positiveMoneyFen, notary: shortText, certificateNo: reference, depositedAt: instant }),
   }),
+  MONEY_RECORD_REVERSED: event({
+    labels: { zh: '撤销缴纳或提存记录', en: 'Money record reversed' },
+    roles: staff,
+    payload: z.object({ seq: z.number().int().min(2).max(1_000_000).meta({ description: 'The history entry (seq) of the payment or deposit to undo' }), reason: text() }),
+  }),
   ENFORCEMENT_APPLIED: event({
     labels: { zh: '申请强制执行', en: 'Enforcement applied' },
     roles: staff,

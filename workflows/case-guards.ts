@@ -166,6 +166,22 @@ export const refusals: RefusalTable = {
     const deposited = o.escrowDeposits.reduce((sum, d) => sum + d.amountFen, 0);
     return beyondAmount(o, deposited, ev.payload.amountFen, '提存金额');
   },
+  MONEY_RECORD_REVERSED: (ctx, ev) => {
+    const record = ev.facts.moneyRecord;
+    if (!record) return why(`第 ${ev.payload.seq} 条办理记录不是缴纳或提存记录`, `history entry ${ev.payload.seq} records no payment or deposit`);
+    if ((ctx.reversedMoneyRecords ?? []).includes(record.seq)) return why(`第 ${record.seq} 条记录已撤销`, `entry ${record.seq} is already reversed`);
+    const o = findObligation(ctx, record.obligationId);
+    if (!o) return why(`没有义务 ${record.obligationId}`, `no obligation ${record.obligationId}`);
+    if (record.type === 'ESCROW_DEPOSITED') {
+      if (!o.escrowDeposits.some((d) => d.certificateNo === record.certificateNo)) return why(`第 ${record.seq} 条记录的提存已不在该义务下`, 'the deposit is no longer recorded');
+      const left = o.escrowDeposits.reduce((s, d) => s + d.amountFen, 0) - record.amountFen;
+      const allocated = ev.facts.allocatedFen ?? 0;
+      if (left < allocated) {
+        return why(`该义务的提存资金已确认分配 ${yuan(allocated)}，撤销后仅余 ${yuan(left)}，请先处理分配`, `${allocated} fen are allocated; only ${left} would remain`);
+      }
+    }
+    return null;
+  },
   ENFORCEMENT_APPLIED: (ctx, ev) => {
     const o = findObligation(ctx, ev.payload.obligationId);
     if (!o) return why(`没有义务 ${ev.payload.obligationId}`, `no obligation ${ev.payload.obligationId}`);

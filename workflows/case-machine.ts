@@ -44,6 +44,7 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
       judicialConfirmed: ({ event }) => event.type === 'JUDICIAL_CONFIRMATION_RULED' && event.payload.result === 'confirmed',
       judgmentDismissed: ({ event }) => event.type === 'JUDGMENT_EFFECTIVE' && event.payload.outcome === 'dismissed',
       allObligationsPerformed: ({ context }) => context.obligations.every((o) => o.status === 'performed'),
+      stillPerformedAfterReversal: ({ context, event }) => reduce(context, event).obligations.every((o) => o.status === 'performed'),
     },
     actions: {
       record: assign(({ context, event }) => reduce(context, event)),
@@ -214,12 +215,20 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
             ...meta('履行', 'Performance'),
             entry: enter('performance'),
             always: { guard: 'allObligationsPerformed', target: 'evaluation' },
-            on: { OBLIGATION_PROGRESS: stay, ESCROW_DEPOSITED: stay, ENFORCEMENT_APPLIED: stay },
+            on: { OBLIGATION_PROGRESS: stay, ESCROW_DEPOSITED: stay, ENFORCEMENT_APPLIED: stay, MONEY_RECORD_REVERSED: stay },
           },
           evaluation: {
             ...meta('修复效果评估', 'Restoration effect evaluation'),
             entry: enter('evaluation'),
             initial: 'pending',
+            on: {
+              // A payment or deposit recorded in error: the evaluation goes on while every duty is
+              // still performed, else the case returns to performance.
+              MONEY_RECORD_REVERSED: [
+                { guard: and(['permitted', 'stillPerformedAfterReversal']), actions: 'record' },
+                always('#case.active.performance'),
+              ],
+            },
             states: {
               pending: {
                 ...meta('待评估', 'Awaiting evaluation'),

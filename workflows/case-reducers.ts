@@ -143,6 +143,24 @@ export const reducers: ReducerTable = {
       return { ...o, escrowDeposits, status: performed ? 'performed' : 'in_progress', updatedAt: ev.at };
     }),
   }),
+  MONEY_RECORD_REVERSED: (c, ev) => {
+    const record = ev.facts.moneyRecord;
+    if (!record) return {}; // refused by its guard before any transition
+    return {
+      reversedMoneyRecords: [...(c.reversedMoneyRecords ?? []), record.seq],
+      obligations: updateObligation(c, record.obligationId, (o) => {
+        if (record.type === 'ESCROW_DEPOSITED') {
+          const escrowDeposits = o.escrowDeposits.filter((d) => d.certificateNo !== record.certificateNo);
+          const deposited = escrowDeposits.reduce((s, d) => s + d.amountFen, 0);
+          const status = o.amountFen !== undefined && deposited >= o.amountFen ? 'performed' : deposited > 0 ? 'in_progress' : 'pending';
+          return { ...o, escrowDeposits, status, updatedAt: ev.at };
+        }
+        const paidFen = Math.max(0, o.paidFen - record.amountFen);
+        const status = o.status === 'performed' && o.amountFen !== undefined && paidFen < o.amountFen ? 'in_progress' : o.status;
+        return { ...o, paidFen, status, updatedAt: ev.at };
+      }),
+    };
+  },
   ENFORCEMENT_APPLIED: (c, ev) => ({
     obligations: updateObligation(c, ev.payload.obligationId, (o) => ({ ...o, status: 'enforced', enforcement: { court: ev.payload.court, at: ev.at }, updatedAt: ev.at })),
   }),

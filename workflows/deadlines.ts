@@ -39,7 +39,7 @@ interface RuleDeclaration {
   /** Events that meet it. */
   metBy?: CaseEventType[];
   /** Events that make it moot (cancelled), e.g. a lead screened out. */
-  cancelledBy?(ev: CaseMachineEvent): boolean;
+  cancelledBy?(ev: CaseMachineEvent, d: Deadline): boolean;
   /** How leaving its state (other than by termination) settles it. */
   onExit?: 'met' | 'cancelled';
   /** Still running after the case closes (escrow money outlives the case). */
@@ -101,6 +101,8 @@ export const deadlineRules: Record<DeadlineRuleName, RuleDeclaration> = {
     labels: { zh: '提存物领取权利期限（5年）', en: 'Escrow lapse (5 years)' },
     openedBy: 'ESCROW_DEPOSITED',
     outlivesCase: true,
+    // A deposit recorded in error and reversed has no lapse to watch.
+    cancelledBy: (ev, d) => ev.type === 'MONEY_RECORD_REVERSED' && ev.facts.moneyRecord?.type === 'ESCROW_DEPOSITED' && d.ref === `${ev.facts.moneyRecord.obligationId}/${ev.facts.moneyRecord.certificateNo}`,
     anchor: (ev) => (ev.type === 'ESCROW_DEPOSITED' ? ev.payload.depositedAt : ev.at),
     ref: (ev) => (ev.type === 'ESCROW_DEPOSITED' ? `${ev.payload.obligationId}/${ev.payload.certificateNo}` : undefined),
   },
@@ -169,7 +171,7 @@ export function planDeadlines(step: DeadlineStep): Deadline[] {
     if (!live(d)) continue;
     const decl = deadlineRules[d.rule];
     if (decl.metBy?.includes(event.type)) settle(d, 'met');
-    else if (decl.cancelledBy?.(event)) settle(d, 'cancelled');
+    else if (decl.cancelledBy?.(event, d)) settle(d, 'cancelled');
     else if (step.to === 'closed' && !decl.outlivesCase) settle(d, terminated || !decl.onExit ? 'cancelled' : decl.onExit);
     else if (decl.state && exited.has(decl.state)) settle(d, terminated ? 'cancelled' : decl.onExit ?? 'cancelled');
   }

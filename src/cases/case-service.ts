@@ -9,7 +9,8 @@ import { errors } from '../http/errors';
 import { parse } from '../http/validate';
 import { afterCursor, decodeCursor, pageOf, type PageCursor } from '../http/pagination';
 import { newId } from '../ids';
-import type { CaseContext, CaseFacts, CaseMachineEvent } from '../../workflows/case-context';
+import type { CaseContext, CaseFacts, CaseMachineEvent, MoneyRecord } from '../../workflows/case-context';
+import { allocatedFenOf, loadLedgers } from '../projects/money-sources';
 import { eventBodySchema, isCaseEventType, caseEventTypes, roleMaySend, type CaseEventType } from '../../workflows/case-events';
 import { advanceCase, startCase, topStateOf, type PersistedCaseSnapshot } from '../../workflows/case-runtime';
 import { MACHINE_VERSION } from '../../workflows/case-machine';
@@ -238,6 +239,25 @@ async function reoffenceFact(ctx: AppContext, doc: CaseRecord): Promise<CaseFact
   return { partyId: party?.id ?? 'unknown', otherCaseId: other._id, otherReceivedAt: new Date(other.receivedAt).toISOString() };
 }
 
+/**
+ * For MONEY_RECORD_REVERSED: the payment or deposit that history entry `seq` recorded (null when it
+ * recorded no money), and how much of that obligation's money is allocated to projects (the ledger).
+ */
+async function moneyRecordFacts(scope: CaseScope, doc: CaseRecord, seq: number): Promise<Pick<CaseFacts, 'moneyRecord' | 'allocatedFen'>> {
+  const history = await loadCaseHistory(scope, doc._id);
+  const entry = history?.history.find((e) => e.seq === seq);
+  const p = (entry?.payload ?? {}) as { obligationId?: string; amountFen?: number; paidFen?: number; certificateNo?: string };
+  let record: MoneyRecord | null = null;
+  if (entry?.type === 'ESCROW_DEPOSITED' && p.obligationId && p.amountFen) {
+    record = { seq, type: 'ESCROW_DEPOSITED', obligationId: p.obligationId, amountFen: p.amountFen, certificateNo: p.certificateNo };
+  } else if (entry?.type === 'OBLIGATION_PROGRESS' && p.obligationId && p.paidFen) {
+    record = { seq, type: 'OBLIGATION_PROGRESS', obligationId: p.obligationId, amountFen: p.paidFen };
+  }
+  if (!record) return { moneyRecord: null };
+  const ledgers = await loadLedgers([doc._id]);
+  return { moneyRecord: record, allocatedFen: allocatedFenOf(ledgers, doc._id, record.obligationId) };
+}
+
 function factsFor(doc: CaseRecord, now: Date): CaseFacts {
   const nowIso = now.toISOString();
   const overdue = new Set<DeadlineRuleName>();
@@ -282,6 +302,7 @@ export async function sendEvent(ctx: AppContext, principal: Principal | undefine
   const now = ctx.clock.now();
   const facts = factsFor(doc, now);
   if (type === 'CLAIM_NOT_STARTED' && payload.reasonCode === 'significantly_minor') facts.reoffence = await reoffenceFact(ctx, doc);
+  if (type === 'MONEY_RECORD_REVERSED') Object.assign(facts, await moneyRecordFacts(scope, doc, payload.seq as number));
   const event = { type, payload, at: at ?? now.toISOString(), facts, actor: { clientId: caller.clientId, role: caller.role } } as CaseMachineEvent;
 
   let stored: PersistedCaseSnapshot;

@@ -1,5 +1,5 @@
 import type { StateNode } from 'xstate';
-import type { CaseContext, CaseMachineEvent } from '../../workflows/case-context';
+import type { CaseContext, CaseMachineEvent, MoneyRecord } from '../../workflows/case-context';
 import type { CaseEventType } from '../../workflows/case-events';
 import { createCaseMachine, type CaseMachine } from '../../workflows/case-machine';
 import { advanceCase, startCase, statePath, type PersistedCaseSnapshot } from '../../workflows/case-runtime';
@@ -37,8 +37,23 @@ function noticeSteps(ctx: CaseContext, noticeRef: string, publishedAt: string, n
   return steps;
 }
 
+/**
+ * The payments and deposits a path has recorded and not reversed, with the history seq each will
+ * have when the path is replayed (seq 1 is the lead's registration, then one entry per step).
+ */
+function moneyRecordsOf(steps: readonly Step[]): MoneyRecord[] {
+  const reversed = new Set(steps.filter((s) => s.type === 'MONEY_RECORD_REVERSED').map((s) => s.payload.seq as number));
+  const out: MoneyRecord[] = [];
+  steps.forEach((s, i) => {
+    const p = s.payload as { obligationId?: string; amountFen?: number; paidFen?: number; certificateNo?: string };
+    if (s.type === 'ESCROW_DEPOSITED' && p.obligationId && p.amountFen) out.push({ seq: i + 2, type: 'ESCROW_DEPOSITED', obligationId: p.obligationId, amountFen: p.amountFen, certificateNo: p.certificateNo });
+    if (s.type === 'OBLIGATION_PROGRESS' && p.obligationId && p.paidFen) out.push({ seq: i + 2, type: 'OBLIGATION_PROGRESS', obligationId: p.obligationId, amountFen: p.paidFen });
+  });
+  return out.filter((r) => !reversed.has(r.seq));
+}
+
 /** Events worth trying in a state: valid payloads, chosen so the graph stays finite. */
-export function candidateSteps(path: string, ctx: CaseContext): Step[] {
+export function candidateSteps(path: string, ctx: CaseContext, taken: readonly Step[] = []): Step[] {
   const steps: Step[] = [];
   const top = path.split('.')[0];
   switch (path) {
@@ -117,13 +132,17 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
       const escrow = ctx.obligations.find((o) => o.kind === 'escrow' && o.status !== 'performed');
       const other = ctx.obligations.find((o) => o.kind !== 'escrow' && o.status !== 'performed');
       if (escrow) steps.push(handler('ESCROW_DEPOSITED', { obligationId: escrow.id, amountFen: escrow.amountFen, notary: '苏州市公证处', certificateNo: `提存${escrow.id}`, depositedAt: '2026-05-30' }));
-      if (!escrow && other) steps.push(handler('OBLIGATION_PROGRESS', { obligationId: other.id, status: 'performed', paidFen: other.amountFen ?? 0 }));
+      // A duty in kind is recorded with a stray payment on it, which a reversal later undoes.
+      if (!escrow && other) steps.push(handler('OBLIGATION_PROGRESS', { obligationId: other.id, status: 'performed', paidFen: other.amountFen ?? 100 }));
+      const deposit = moneyRecordsOf(taken).find((r) => r.type === 'ESCROW_DEPOSITED');
+      if (deposit && (ctx.reversedMoneyRecords ?? []).length === 0) steps.push(handler('MONEY_RECORD_REVERSED', { seq: deposit.seq, reason: '提存记录有误' }));
       if (ctx.enforceable && other && other.status !== 'enforced' && escrow) steps.push(handler('ENFORCEMENT_APPLIED', { obligationId: other.id, court: '苏州市中级人民法院' }));
       break;
     }
     case 'evaluation.pending':
       steps.push(handler('EVALUATION_PASSED', { reportRef: '评估报告1' }), handler('EVALUATION_EXEMPTED', { reasonCode: 'other', note: '专家论证' }));
       if (ctx.evaluationsFailed === 0) steps.push(handler('EVALUATION_FAILED', { followUp: [{ kind: 'replanting', quantity: { value: 200, unit: '株' } }] }));
+      if ((ctx.reversedMoneyRecords ?? []).length === 0) for (const r of moneyRecordsOf(taken).filter((x) => x.type === 'OBLIGATION_PROGRESS')) steps.push(handler('MONEY_RECORD_REVERSED', { seq: r.seq, reason: '缴纳记录有误' }));
       break;
     case 'evaluation.passed':
     case 'evaluation.exempted':
@@ -144,12 +163,14 @@ export function candidateSteps(path: string, ctx: CaseContext): Step[] {
   return steps;
 }
 
-function facts(path: string, ctx: CaseContext) {
+function facts(path: string, ctx: CaseContext, taken: readonly Step[] = [], step?: Step) {
+  const moneyRecord = step?.type === 'MONEY_RECORD_REVERSED' ? (moneyRecordsOf(taken).find((r) => r.seq === step.payload.seq) ?? null) : undefined;
   const verificationOpen = path === 'verification' || (path === 'suspended' && ctx.stage === 'verification');
   // The procuratorate's notice (published in April) runs, past due, until answered or decided.
   const p = ctx.procuratorate;
   const noticeLive = !!p.publicNotice && !p.reply && !p.deemedNotPursued && (!ctx.claim || path.startsWith('consultation'));
   return {
+    ...(moneyRecord !== undefined ? { moneyRecord, allocatedFen: 0 } : {}),
     now: NOW,
     overdueRules: noticeLive ? ['public_notice_30d'] : [],
     openDeadlines: {
@@ -164,7 +185,7 @@ function keyOf(path: string, ctx: CaseContext): string {
     path, ctx.stage, ctx.major, ctx.collectiveReview?.stage ?? null, ctx.claim?.started ?? null, !!ctx.procuratorate.notified,
     !!ctx.procuratorate.publicNotice, !!ctx.procuratorate.reply,
     ctx.procuratorate.supportProvided.length > 0, !!ctx.procuratorate.suit, ctx.consultation.reply ?? null, ctx.consultation.meetings.length > 0,
-    ctx.enforceable, ctx.evaluationsFailed, ctx.obligations.map((o) => `${o.kind}:${o.status}`).join(','),
+    ctx.enforceable, ctx.evaluationsFailed, (ctx.reversedMoneyRecords ?? []).length, ctx.obligations.map((o) => `${o.kind}:${o.status}`).join(','),
   ]);
 }
 
@@ -192,8 +213,8 @@ export function explore(machine: CaseMachine = createCaseMachine()) {
   const statesReached = new Set<string>([root.path]);
   while (queue.length) {
     const node = queue.shift()!;
-    for (const step of candidateSteps(node.path, node.snapshot.context)) {
-      const event = { type: step.type, payload: step.payload, at: NOW, facts: facts(node.path, node.snapshot.context), actor: { clientId: 'model', role: step.role } } as CaseMachineEvent;
+    for (const step of candidateSteps(node.path, node.snapshot.context, node.steps)) {
+      const event = { type: step.type, payload: step.payload, at: NOW, facts: facts(node.path, node.snapshot.context, node.steps, step), actor: { clientId: 'model', role: step.role } } as CaseMachineEvent;
       const r = advanceCase(machine, defaultRules, node.snapshot, event);
       if (!r.ok) continue;
       r.to.split('.').forEach((_, i, parts) => statesReached.add(parts.slice(0, i + 1).join('.')));
@@ -263,7 +284,9 @@ function declaredTransition(machine: CaseMachine, from: string, snapshot: Persis
   if (options.length === 1) return `${declaringPath} --${type}#0`;
   // Guarded alternatives go to different top-level states: pick the one whose target matches.
   const topOf = (t: string) => (t.startsWith('#case.') ? t.slice(6).replace(/^active\./, '') : t).split('.')[0];
-  const index = options.findIndex((o) => o.target && topOf(o.target) === to.split('.')[0]);
+  let index = options.findIndex((o) => o.target && topOf(o.target) === to.split('.')[0]);
+  // A targetless alternative keeps the case where it is.
+  if (index < 0) index = options.findIndex((o) => !o.target && to.split('.')[0] === from.split('.')[0]);
   void snapshot;
   return `${declaringPath} --${type}#${index < 0 ? options.length - 1 : index}`;
 }
