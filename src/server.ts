@@ -115,7 +115,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     tokens: new TokenResolver(config.TOKEN_CACHE_MS),
   };
   const migrated = await migrateStoredCases(ctx);
-  if (migrated.leadsGivenVerificationDeadline || migrated.screenedOut) logger.info(migrated, 'stored cases migrated to the current rules');
+  if (migrated.leadsGivenVerificationDeadline || migrated.screenedOut || migrated.notBeforeDatesRestored) logger.info(migrated, 'stored cases migrated to the current rules');
   const backfilled = await backfillManualCaseNumbers(rules);
   if (backfilled) logger.info({ claims: backfilled }, 'case numbers entered by hand now hold their year and sequence');
   await assignPendingCaseNumbers(rules, clock.now());

@@ -82,7 +82,7 @@ export interface CaseContext {
   consultation: ConsultationRound;
   pastConsultations: ConsultationRound[];
   agreement?: { signedAt?: string; agreementRef?: string; bondFen?: number };
-  judicialConfirmation?: { court: string; appliedAt: string; result?: 'confirmed' | 'rejected'; rulingRef?: string; ruledAt?: string };
+  judicialConfirmation?: { court: string; appliedAt: string; noticePublishedAt?: string; noticeRef?: string; result?: 'confirmed' | 'rejected'; rulingRef?: string; ruledAt?: string };
   litigation?: { court: string; filedAt: string; supportRequestedFromProcuratorate?: boolean };
   judgment?: { outcome: string; judgmentRef?: string; at: string; by: Role };
   /** A confirmed agreement or a judgment: obligations can be enforced by the court. */

@@ -194,7 +194,16 @@ export const caseEventSpecs = {
   JUDICIAL_CONFIRMATION_APPLIED: event({
     labels: { zh: '申请司法确认', en: 'Judicial confirmation applied' },
     roles: staff,
-    payload: z.object({ court: shortText, appliedAt: instant }),
+    payload: z.object({
+      court: shortText,
+      appliedAt: instant,
+      noticePublishedAt: instant.optional().meta({ description: "The day the court published the agreement (公告), when known; the not-before date counts from it, else from appliedAt" }),
+    }),
+  }),
+  JUDICIAL_NOTICE_PUBLISHED: event({
+    labels: { zh: '登记人民法院公告日期', en: 'Court notice published' },
+    roles: staff,
+    payload: z.object({ publishedAt: instant, noticeRef: reference.optional() }),
   }),
   JUDICIAL_CONFIRMATION_RULED: event({
     labels: { zh: '司法确认裁定', en: 'Judicial confirmation ruled' },

@@ -166,6 +166,12 @@ export const refusals: RefusalTable = {
     const deposited = o.escrowDeposits.reduce((sum, d) => sum + d.amountFen, 0);
     return beyondAmount(o, deposited, ev.payload.amountFen, '提存金额');
   },
+  JUDICIAL_CONFIRMATION_RULED: (_ctx, ev) => {
+    const floor = ev.facts.openDeadlines.judicial_confirmation_notice_30d;
+    if (ev.payload.result !== 'confirmed' || !floor || cstDate(ev.at) > cstDate(floor)) return null;
+    return why(`人民法院的公告期至 ${zhDay(cstDate(floor))} 届满，确认裁定不能早于届满之后`, `the court's notice runs until ${cstDate(floor)}; a confirmation cannot be dated before it ends`);
+  },
+  JUDICIAL_NOTICE_PUBLISHED: (ctx) => (ctx.judicialConfirmation ? null : why('尚未申请司法确认', 'no judicial confirmation applied for')),
   MONEY_RECORD_REVERSED: (ctx, ev) => {
     const record = ev.facts.moneyRecord;
     if (!record) return why(`第 ${ev.payload.seq} 条办理记录不是缴纳或提存记录`, `history entry ${ev.payload.seq} records no payment or deposit`);
@@ -215,7 +221,7 @@ export const refusals: RefusalTable = {
 };
 
 /** The reason an event is refused on this case, or null. Used by the machine's guards and by the service to answer 422. */
-function zhDate(date: string): string {
+function zhDay(date: string): string {
   return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 }
 
@@ -228,9 +234,9 @@ export function businessDateRefusal(ctx: CaseContext, event: CaseMachineEvent): 
     const spec = pastDateFields[field];
     if (!spec || typeof value !== 'string') continue;
     const day = cstDate(value);
-    if (day > today) return why(`${spec.zh}（${zhDate(day)}）不能晚于今天`, `${field} is in the future`);
+    if (day > today) return why(`${spec.zh}（${zhDay(day)}）不能晚于今天`, `${field} is in the future`);
     if (spec.notBeforeReceipt && day < received) {
-      return why(`${spec.zh}（${zhDate(day)}）不能早于线索受理日期（${zhDate(received)}）`, `${field} is before the lead was received`);
+      return why(`${spec.zh}（${zhDay(day)}）不能早于线索受理日期（${zhDay(received)}）`, `${field} is before the lead was received`);
     }
   }
   return null;

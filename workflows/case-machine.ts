@@ -183,6 +183,7 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
             ...meta('司法确认', 'Judicial confirmation', { deadlines: ['judicial_confirmation_notice_30d'] }),
             entry: enter('judicialConfirmation'),
             on: {
+              JUDICIAL_NOTICE_PUBLISHED: stay,
               JUDICIAL_CONFIRMATION_RULED: [
                 { guard: and(['permitted', 'judicialConfirmed']), target: 'performance', actions: 'record' },
                 always('consultation'),

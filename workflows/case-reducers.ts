@@ -99,7 +99,12 @@ export const reducers: ReducerTable = {
     procuratorate: { ...c.procuratorate, deemedNotPursued: { ...ev.payload, at: ev.at } },
   }),
   AGREEMENT_SIGNED: (c, ev) => ({ agreement: { ...c.agreement, ...ev.payload } }),
-  JUDICIAL_CONFIRMATION_APPLIED: (_c, ev) => ({ judicialConfirmation: { court: ev.payload.court, appliedAt: ev.payload.appliedAt } }),
+  JUDICIAL_CONFIRMATION_APPLIED: (_c, ev) => ({
+    judicialConfirmation: { court: ev.payload.court, appliedAt: ev.payload.appliedAt, ...(ev.payload.noticePublishedAt ? { noticePublishedAt: ev.payload.noticePublishedAt } : {}) },
+  }),
+  JUDICIAL_NOTICE_PUBLISHED: (c, ev) => ({
+    judicialConfirmation: { ...c.judicialConfirmation!, noticePublishedAt: ev.payload.publishedAt, ...(ev.payload.noticeRef ? { noticeRef: ev.payload.noticeRef } : {}) },
+  }),
   JUDICIAL_CONFIRMATION_RULED: (c, ev) => {
     const ruling = { ...c.judicialConfirmation!, result: ev.payload.result, rulingRef: ev.payload.rulingRef, ruledAt: ev.at };
     if (ev.payload.result === 'confirmed') return { judicialConfirmation: ruling, enforceable: true };

@@ -34,6 +34,13 @@ interface RuleDeclaration {
   state?: string;
   /** Or an event that opens it. */
   openedBy?: CaseEventType;
+  /**
+   * A date before which something may not happen (a floor set by someone else), not a duty of the
+   * bureau: shown, never overdue, never marked missed, never in nextDueAt.
+   */
+  notBefore?: boolean;
+  /** An event that moves its start (and so its due date), e.g. the court's notice published later than estimated. */
+  reanchoredBy?(ev: CaseMachineEvent): string | undefined;
   /** Opened when the lead is registered (anchored on its receipt), not by an event of the machine. */
   openedAtRegistration?: boolean;
   /** Events that meet it. */
@@ -92,10 +99,14 @@ export const deadlineRules: Record<DeadlineRuleName, RuleDeclaration> = {
     explicitDue: (ev) => (ev.type === 'CONSULTATION_NOTICE_SERVED' ? explicitDue(ev.payload.replyDueAt) : undefined),
   },
   judicial_confirmation_notice_30d: {
-    labels: { zh: '司法确认公告期（30日）', en: 'Judicial confirmation notice (30 days)' },
+    // The court publishes the agreement for not less than 30 days before it may confirm it (SPC
+    // rules on judicial confirmation): a floor set by the court, not a duty of the bureau.
+    labels: { zh: '司法确认公告期（不少于30日）', en: 'Judicial confirmation notice (not less than 30 days)' },
     state: 'judicialConfirmation',
     onExit: 'met',
-    anchor: (ev) => (ev.type === 'JUDICIAL_CONFIRMATION_APPLIED' ? ev.payload.appliedAt : ev.at),
+    notBefore: true,
+    anchor: (ev) => (ev.type === 'JUDICIAL_CONFIRMATION_APPLIED' ? (ev.payload.noticePublishedAt ?? ev.payload.appliedAt) : ev.at),
+    reanchoredBy: (ev) => (ev.type === 'JUDICIAL_NOTICE_PUBLISHED' ? ev.payload.publishedAt : undefined),
   },
   escrow_lapse_5y: {
     labels: { zh: '提存物领取权利期限（5年）', en: 'Escrow lapse (5 years)' },
@@ -170,6 +181,14 @@ export function planDeadlines(step: DeadlineStep): Deadline[] {
   for (const d of deadlines) {
     if (!live(d)) continue;
     const decl = deadlineRules[d.rule];
+    const anchor = decl.reanchoredBy?.(event);
+    if (anchor && d.status === 'open') {
+      const to = dueDateOf(anchor, step.rules.periods[d.rule], step.calendar);
+      d.extensions.push({ from: d.dueAt, to, reason: '按实际公告日期重新计算 / counted from the actual publication', seq });
+      d.startAt = anchor;
+      d.dueAt = to;
+      continue;
+    }
     if (decl.metBy?.includes(event.type)) settle(d, 'met');
     else if (decl.cancelledBy?.(event, d)) settle(d, 'cancelled');
     else if (step.to === 'closed' && !decl.outlivesCase) settle(d, terminated || !decl.onExit ? 'cancelled' : decl.onExit);
@@ -204,15 +223,20 @@ export function registrationDeadlines(receivedAt: string, rules: WorkflowRules, 
 
 /** The earliest due time among open deadlines: what the scheduler looks for. */
 export function nextDueAt(deadlines: Deadline[]): string | null {
-  const open = deadlines.filter((d) => d.status === 'open').map((d) => d.dueAt).sort();
+  const open = deadlines.filter((d) => d.status === 'open' && countsAsDue(d.rule)).map((d) => d.dueAt).sort();
   return open[0] ?? null;
+}
+
+/** Whether a deadline of this rule is a duty that can fall due and be missed (not a notBefore floor). */
+export function countsAsDue(rule: string): boolean {
+  return !deadlineRules[rule as DeadlineRuleName]?.notBefore;
 }
 
 /** Marks open deadlines whose due time has passed as missed; returns the ones it marked. */
 export function markMissed(deadlines: Deadline[], now: string): Deadline[] {
   const marked: Deadline[] = [];
   for (const d of deadlines) {
-    if (d.status === 'open' && d.dueAt < now) {
+    if (d.status === 'open' && d.dueAt < now && countsAsDue(d.rule)) {
       d.status = 'missed';
       d.missedAt = now;
       marked.push(d);

@@ -207,4 +207,5 @@ export const pastDateFields: Record<string, { zh: string; notBeforeReceipt: bool
   depositedAt: { zh: '提存日期', notBeforeReceipt: true },
   publishedAt: { zh: '公告发布日期', notBeforeReceipt: false },
   decidedAt: { zh: '处罚决定日期', notBeforeReceipt: false },
+  noticePublishedAt: { zh: '法院公告日期', notBeforeReceipt: true },
 };

@@ -16,7 +16,7 @@ import { advanceCase, startCase, topStateOf, type PersistedCaseSnapshot } from '
 import { MACHINE_VERSION } from '../../workflows/case-machine';
 import { MachineVersionError, upgradeSnapshot } from '../../workflows/migrations';
 import { liabilityStatus, restorationStatus, type RestorationFacts } from '../../workflows/case-status';
-import { nextDueAt, planDeadlines, registrationDeadlines } from '../../workflows/deadlines';
+import { countsAsDue, nextDueAt, planDeadlines, registrationDeadlines } from '../../workflows/deadlines';
 import type { WorkingCalendar } from '../../workflows/calendar';
 import { cstDate } from '../../workflows/fields';
 import type { DeadlineRuleName } from '../../workflows/rules';
@@ -264,7 +264,7 @@ function factsFor(doc: CaseRecord, now: Date): CaseFacts {
   const open: Record<string, string> = {};
   for (const d of doc.deadlines ?? []) {
     const due = new Date(d.dueAt).toISOString();
-    if (d.status === 'missed' || (d.status === 'open' && due < nowIso)) overdue.add(d.rule as DeadlineRuleName);
+    if (d.status === 'missed' || (d.status === 'open' && due < nowIso && countsAsDue(d.rule))) overdue.add(d.rule as DeadlineRuleName);
     if ((d.status === 'open' || d.status === 'missed') && (!open[d.rule] || open[d.rule]! < due)) open[d.rule] = due;
   }
   return { now: nowIso, overdueRules: [...overdue], openDeadlines: open };

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import type { CaseContext } from '../../workflows/case-context';
 import { roleMaySend } from '../../workflows/case-events';
 import { offeredEventTypes, restoreCase, topStateOf, type PersistedCaseSnapshot } from '../../workflows/case-runtime';
-import { deadlineRules } from '../../workflows/deadlines';
+import { countsAsDue, deadlineRules } from '../../workflows/deadlines';
 import type { CaseMachine } from '../../workflows/case-machine';
 import type { Labels } from '../../workflows/vocabulary';
 import type { DeadlineRuleName, WorkflowRules } from '../../workflows/rules';
@@ -37,7 +37,8 @@ export function deadlineView(d: CaseDocument['deadlines'][number], now: Date, re
     startAt: iso(d.startAt),
     dueAt: iso(d.dueAt),
     status: d.status,
-    overdue: d.status === 'missed' || (d.status === 'open' && due < now),
+    overdue: d.status === 'missed' || (d.status === 'open' && due < now && countsAsDue(d.rule)),
+    ...(countsAsDue(d.rule) ? {} : { notBefore: true }),
     ...(d.settledAt ? { settledAt: iso(d.settledAt) } : {}),
     ...(d.missedAt ? { missedAt: iso(d.missedAt) } : {}),
     ...(d.metLate ? { metLate: true } : {}),

@@ -10,6 +10,7 @@ import { caseListIndex, type ListedCase } from '../cases/case-list-index';
 import { toDeadline } from '../cases/deadline-records';
 import { kpiFieldsOf } from '../stats/kpi-fields';
 import { notifyCaseChange } from '../case-changes';
+import { countsAsDue } from '../../workflows/deadlines';
 
 /**
  * Marks due deadlines missed, exactly once, however many service instances run. A case with a due
@@ -89,12 +90,12 @@ export class DeadlineScheduler {
     const doc = await findOneById<CaseDocument>(CaseModel as never, caseId, { leaseOwner: this.owner }, { history: 0 });
     if (!doc) return null;
     const deadlines: DeadlineRecord[] = doc.deadlines.map((d) => ({ ...d }));
-    const missed = deadlines.filter((d) => d.status === 'open' && new Date(d.dueAt) < now);
+    const missed = deadlines.filter((d) => d.status === 'open' && new Date(d.dueAt) < now && countsAsDue(d.rule));
     for (const d of missed) {
       d.status = 'missed';
       d.missedAt = now;
     }
-    const open = deadlines.filter((d) => d.status === 'open').map((d) => new Date(d.dueAt).getTime());
+    const open = deadlines.filter((d) => d.status === 'open' && countsAsDue(d.rule)).map((d) => new Date(d.dueAt).getTime());
     const nextDueAt = open.length ? new Date(Math.min(...open)) : null;
     const release = { leaseOwner: null, leaseUntil: null };
     if (missed.length === 0) {

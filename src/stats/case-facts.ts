@@ -1,4 +1,5 @@
 import { toDeadline } from '../cases/deadline-records';
+import { countsAsDue } from '../../workflows/deadlines';
 import type { DeadlineRecord } from '../../models/case';
 import type { CaseContext } from '../../workflows/case-context';
 import type { Deadline } from '../../workflows/deadlines';
@@ -204,7 +205,8 @@ export function factOf(doc: FactSource): CaseFact {
     allocatedFenByObligation,
     kpi: facts,
     deadlines: (doc.deadlines ?? [])
-      .filter((d) => d.status === 'open' || d.status === 'missed')
+      // A not-before date (the court's notice period) is never overdue.
+      .filter((d) => (d.status === 'open' || d.status === 'missed') && countsAsDue(d.rule))
       .map((d) => ({ id: d.id, rule: d.rule as DeadlineRuleName, dueAt: ms(d.dueAt) ?? 0, status: d.status as 'open' | 'missed' })),
     escrow: escrowDepositsAllocated(facts.escrowDeposits, allocatedFenByObligation),
   };

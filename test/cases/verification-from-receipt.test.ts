@@ -84,8 +84,8 @@ describe('stored cases from before these rules (start-up migration)', () => {
     await CaseModel.updateOne({ _id: lead }, { $set: { deadlines: [], nextDueAt: null } });
     await CaseModel.updateOne({ _id: out }, { $set: { outcome: 'not_started', 'snapshot.context.outcome': 'not_started' } });
 
-    expect(await migrateStoredCases(svc.ctx)).toEqual({ leadsGivenVerificationDeadline: 1, screenedOut: 1 });
-    expect(await migrateStoredCases(svc.ctx)).toEqual({ leadsGivenVerificationDeadline: 0, screenedOut: 0 });
+    expect(await migrateStoredCases(svc.ctx)).toEqual({ leadsGivenVerificationDeadline: 1, screenedOut: 1, notBeforeDatesRestored: 0 });
+    expect(await migrateStoredCases(svc.ctx)).toEqual({ leadsGivenVerificationDeadline: 0, screenedOut: 0, notBeforeDatesRestored: 0 });
 
     const migratedLead = (await handler.get(`/cases/${lead}`).expect(200)).body;
     expect(verificationOf(migratedLead)).toEqual([expect.objectContaining({ status: 'open', dueAt: '2026-04-01T15:59:59.999Z' })]);

@@ -96,6 +96,7 @@ const eventExamples: Record<CaseEventType, Record<string, unknown>> = {
   HANDED_TO_PROCURATORATE: { procuratorate: '苏州市人民检察院', note: '移送' },
   PUBLIC_NOTICE_ISSUED: { noticeRef: '公告1', publishedAt: '2026-01-02' },
   MONEY_RECORD_REVERSED: { seq: 2, reason: '误录' },
+  JUDICIAL_NOTICE_PUBLISHED: { publishedAt: '2026-02-01', noticeRef: '（2026）苏05民特1号公告' },
   PRIOR_PENALTY_RECORDED: { partyId: 'P1', decisionRef: '吴环罚〔2025〕12号', decidedAt: '2025-06-01' },
   REPLIED_TO_PROCURATORATE: { letterRef: '吴环函〔2026〕1号', intent: 'claim' },
   DEEMED_NOT_PURSUED: { noticeRef: '公告1', noticeEndedAt: '2026-02-01' },

@@ -19,7 +19,8 @@ export interface Step {
   payload: Record<string, unknown>;
 }
 
-export const NOW = '2026-06-01T02:00:00.000Z';
+// Late enough for the court's 30-day notice of an agreement applied for on 2026-05-27 to have ended.
+export const NOW = '2026-07-15T02:00:00.000Z';
 export const RECEIVED = '2026-05-20';
 
 const handler = (type: CaseEventType, payload: Record<string, unknown> = {}): Step => ({ type, role: 'handler', payload });
@@ -113,6 +114,7 @@ export function candidateSteps(path: string, ctx: CaseContext, taken: readonly S
       break;
     case 'judicialConfirmation':
       steps.push(handler('JUDICIAL_CONFIRMATION_RULED', { result: 'confirmed' }), handler('JUDICIAL_CONFIRMATION_RULED', { result: 'rejected' }));
+      if (!ctx.judicialConfirmation?.noticePublishedAt) steps.push(handler('JUDICIAL_NOTICE_PUBLISHED', { publishedAt: '2026-05-28' }));
       break;
     case 'litigation':
       if (ctx.procuratorate.supportProvided.length === 0) steps.push({ type: 'SUPPORT_PROVIDED', role: 'procuratorate', payload: { note: '支持起诉意见书' } });
@@ -176,6 +178,8 @@ function facts(path: string, ctx: CaseContext, taken: readonly Step[] = [], step
     openDeadlines: {
       ...(verificationOpen ? { verification_30d: '2026-06-19T15:59:59.999Z' } : {}),
       ...(noticeLive ? { public_notice_30d: '2026-05-20T15:59:59.999Z' } : {}),
+      // The court's notice, from the application on 2026-05-27 (or its publication the next day), has ended.
+      ...(path === 'judicialConfirmation' ? { judicial_confirmation_notice_30d: '2026-06-29T15:59:59.999Z' } : {}),
     },
   };
 }

@@ -74,6 +74,8 @@ export interface Deadline {
   settledAt?: string;
   metLate?: boolean;
   extensions: { from: string; to: string; reason: string; seq: number }[];
+  /** A date before which something may not happen (the court's notice period): never overdue. */
+  notBefore?: boolean;
   /** Whether the signed-in user may extend it (the bureau its own periods, the procuratorate its notice). */
   mayExtend?: boolean;
 }

@@ -27,18 +27,19 @@ export function DeadlineList({ deadlines }: { deadlines: Deadline[] }) {
       {sorted.map((d) => {
         const left = daysLeft(d.dueAt);
         const live = d.status === 'open';
-        const overdue = d.overdue || (live && left < 0);
+        // A not-before date (the court's notice period) is a floor, never overdue.
+        const overdue = !d.notBefore && (d.overdue || (live && left < 0));
         return (
           <li key={d.id} className={overdue ? 'deadline overdue' : 'deadline'} data-rule={d.rule} data-overdue={overdue ? 'true' : 'false'}>
             <div className="deadline-title">
               <span>{d.label.zh}</span>
               <Tag color={overdue ? 'red' : live ? 'blue' : d.metLate ? 'orange' : d.status === 'met' ? 'green' : 'default'}>
-                {overdue ? '已逾期' : d.metLate ? '逾期后办结' : zh('deadlineStatuses', d.status)}
+                {overdue ? '已逾期' : d.metLate ? '逾期后办结' : d.notBefore && live ? (left >= 0 ? '公告中' : '已届满') : zh('deadlineStatuses', d.status)}
               </Tag>
             </div>
             <div className="deadline-meta">
-              截止 {formatDate(d.dueAt)}
-              {live && (
+              {d.notBefore ? `不早于 ${formatDate(d.dueAt)} 后裁定` : `截止 ${formatDate(d.dueAt)}`}
+              {live && !d.notBefore && (
                 <span className={overdue ? 'text-overdue deadline-left' : 'deadline-left'}>
                   {left >= 0 ? `剩余 ${left} 天` : `已逾期 ${-left} 天`}
                 </span>
