@@ -88,7 +88,19 @@ export interface ProjectStateMeta {
 
 const why = (zh: string, en: string): string => `${zh}（${en}）`;
 
-/** Fields a project must have before it is published to the project library. */
+/** The Chinese names of the fields a refusal may ask for. */
+const fieldNames: Record<string, string> = {
+  name: '项目名称', method: '修复方式', media: '修复的环境要素', district: '所在区县', budgetFen: '项目预算',
+  startDate: '开始日期', endDate: '结束日期', acceptanceCriteria: '验收标准',
+};
+
+const asked = (fields: string[]) => why(`须先填写：${fields.map((f) => fieldNames[f] ?? f).join('、')}`, `required first: ${fields.join(', ')}`);
+
+/**
+ * Fields a project must have before it is published to the project library. Its dates and
+ * acceptance criteria are optional in the contract (real bases publish projects whose dates are not
+ * fixed yet): the dates are required before it starts, the criteria before it is accepted.
+ */
 export function missingForPublication(c: ProjectFields): string[] {
   const missing: string[] = [];
   if (!c.name) missing.push('name');
@@ -96,11 +108,11 @@ export function missingForPublication(c: ProjectFields): string[] {
   if (!c.media?.length) missing.push('media');
   if (!c.district) missing.push('district');
   if (!(c.budgetFen > 0)) missing.push('budgetFen');
-  if (!c.startDate) missing.push('startDate');
-  if (!c.endDate) missing.push('endDate');
-  if (!c.acceptanceCriteria) missing.push('acceptanceCriteria');
   return missing;
 }
+
+/** Fields that may still be completed once money is committed: the dates and the acceptance criteria. */
+export const lateEditableFields: readonly string[] = ['startDate', 'endDate', 'acceptanceCriteria', 'publicBenefit'];
 
 function fieldProblems(c: ProjectFields, fundedFen: number): string | null {
   if (c.startDate && c.endDate && c.endDate < c.startDate) return why('结束日期早于开始日期', 'endDate is before startDate');
@@ -115,19 +127,29 @@ function fieldProblems(c: ProjectFields, fundedFen: number): string | null {
  */
 export function projectRefusal(state: ProjectState, ctx: ProjectContext, ev: ProjectEvent): string | null {
   switch (ev.type) {
-    case 'UPDATED':
+    case 'UPDATED': {
+      // Once money is committed only the dates, the acceptance criteria and the public benefit may change.
+      const late = state !== 'draft' && state !== 'published';
+      const locked = late ? ev.payload.changed.filter((f) => !lateEditableFields.includes(f)) : [];
+      if (locked.length) return why(`资金落实后只能补充开始日期、结束日期、验收标准和公益效益（不能修改：${locked.map((f) => fieldNames[f] ?? f).join('、')}）`, `only dates, acceptance criteria and public benefit may change now: ${locked.join(', ')}`);
       return fieldProblems(ev.payload.fields, ctx.fundedFen);
+    }
     case 'PUBLISHED': {
       const missing = missingForPublication(ctx);
-      if (missing.length) return why(`发布前须填写：${missing.join('、')}`, `required before publication: ${missing.join(', ')}`);
+      if (missing.length) return asked(missing);
       return fieldProblems(ctx, ctx.fundedFen);
     }
     case 'FUNDS_CHANGED':
       if (ev.payload.fundedFen < 0 || ev.payload.gapFen < 0) return why('资金数额不能为负', 'amounts cannot be negative');
       if (ev.payload.fundedFen + ev.payload.gapFen !== ctx.budgetFen) return why('已落实资金与缺口之和须等于预算', 'fundedFen + gapFen must equal the budget');
       return null;
-    case 'STARTED':
-      return ctx.gapFen === 0 ? null : why(`资金缺口尚余 ${ctx.gapFen} 分，不能开工`, `the funding gap of ${ctx.gapFen} fen is not filled`);
+    case 'STARTED': {
+      if (ctx.gapFen !== 0) return why(`资金缺口尚余 ${(ctx.gapFen / 100).toFixed(2)} 元，不能开工`, `the funding gap of ${ctx.gapFen} fen is not filled`);
+      const missing = (['startDate', 'endDate'] as const).filter((f) => !ctx[f]);
+      return missing.length ? asked(missing) : null;
+    }
+    case 'ACCEPTED':
+      return ctx.acceptanceCriteria ? null : asked(['acceptanceCriteria']);
     case 'CLOSED':
       if (state !== 'accepted' && ctx.fundedFen > 0) {
         return why('项目已有确认的资金，须验收后方可关闭', 'a project holding confirmed money closes only after acceptance');
@@ -189,13 +211,26 @@ export function createProjectMachine() {
           CLOSED: { guard: permittedIn('published'), target: 'closed' },
         },
       },
-      funding: { ...meta('筹资中', 'Funding'), on: { FUNDS_CHANGED: fundingTransitions('funding') } },
+      funding: {
+        ...meta('筹资中', 'Funding'),
+        on: { FUNDS_CHANGED: fundingTransitions('funding'), UPDATED: { guard: permittedIn('funding'), actions: 'applyFields' } },
+      },
       funded: {
         ...meta('资金已落实', 'Funded'),
-        on: { FUNDS_CHANGED: fundingTransitions('funded'), STARTED: { guard: permittedIn('funded'), target: 'in_progress' } },
+        on: {
+          FUNDS_CHANGED: fundingTransitions('funded'),
+          STARTED: { guard: permittedIn('funded'), target: 'in_progress' },
+          UPDATED: { guard: permittedIn('funded'), actions: 'applyFields' },
+        },
       },
-      in_progress: { ...meta('实施中', 'In progress'), on: { COMPLETED: { guard: permittedIn('in_progress'), target: 'completed' } } },
-      completed: { ...meta('已完工（待验收）', 'Completed, awaiting acceptance'), on: { ACCEPTED: { guard: permittedIn('completed'), target: 'accepted' } } },
+      in_progress: {
+        ...meta('实施中', 'In progress'),
+        on: { COMPLETED: { guard: permittedIn('in_progress'), target: 'completed' }, UPDATED: { guard: permittedIn('in_progress'), actions: 'applyFields' } },
+      },
+      completed: {
+        ...meta('已完工（待验收）', 'Completed, awaiting acceptance'),
+        on: { ACCEPTED: { guard: permittedIn('completed'), target: 'accepted' }, UPDATED: { guard: permittedIn('completed'), actions: 'applyFields' } },
+      },
       accepted: { ...meta('已验收', 'Accepted'), on: { CLOSED: { guard: permittedIn('accepted'), target: 'closed' } } },
       closed: { ...meta('已关闭', 'Closed'), type: 'final' },
     },

@@ -1,4 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
+import { cstDate } from '../../workflows/fields';
 import { isoOrNull as iso } from '../dates';
 import { BaseModel, type BaseDocument } from '../../models/base';
 import { ProjectModel, type ProjectDocument, type ProjectHistoryEntry, type ProjectStatus } from '../../models/project';
@@ -47,6 +48,11 @@ export const projectLabels = projectStateLabels(projectMachine);
 
 
 // ----- bases ---------------------------------------------------------------------------------
+
+/** Today in Beijing, by the service's clock. */
+function todayOf(ctx: AppContext): string {
+  return cstDate(ctx.clock.now().toISOString());
+}
 
 export function baseView(b: BaseDocument) {
   return {
@@ -117,7 +123,11 @@ export function ownsProject(p: Principal, project: Pick<ProjectDocument, 'baseId
   return p.role === 'baseManager' && p.baseIds.includes(project.baseId);
 }
 
-export function projectView(p: ProjectDocument, principal: Principal, withHistory = false) {
+/**
+ * A project as its readers see it. `today` (YYYY-MM-DD, Beijing) marks a project still seeking money
+ * whose end date has passed as `expired`: matching skips it, and the console says so.
+ */
+export function projectView(p: ProjectDocument, principal: Principal, today: string, withHistory = false) {
   const synced = syncedFunding(p, { clientId: 'system', role: 'system' }, new Date(0));
   const allowed = ownsProject(principal, p)
     ? acceptedProjectEvents(resolveProject(projectMachine, synced.state, synced.context))
@@ -145,6 +155,7 @@ export function projectView(p: ProjectDocument, principal: Principal, withHistor
     endDate: p.endDate ?? null,
     status: synced.state as ProjectStatus,
     statusLabel: projectLabels[synced.state],
+    expired: (synced.state === 'published' || synced.state === 'funding') && !!p.endDate && p.endDate < today,
     acceptanceCriteria: p.acceptanceCriteria ?? null,
     publicBenefit: p.publicBenefit ?? null,
     version: p.version,
@@ -355,7 +366,7 @@ export async function createProject(ctx: AppContext, principal: Principal | unde
     updatedAt: now,
   };
   await ProjectModel.create(doc);
-  return projectView(doc, caller, true);
+  return projectView(doc, caller, todayOf(ctx), true);
 }
 
 /** Where each PATCH field lives in the document. */
@@ -376,6 +387,14 @@ const patchPaths: Record<keyof PatchProjectInput, string> = {
   publicBenefit: 'publicBenefit',
   acceptanceCriteria: 'acceptanceCriteria',
 };
+
+/** The keys of a PATCH body whose value differs from what is stored (a form sends every field). */
+function changedKeys(current: ProjectDocument, input: PatchProjectInput): string[] {
+  const stored = (path: string) => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), current);
+  return (Object.entries(input) as [keyof PatchProjectInput, unknown][])
+    .filter(([key, value]) => value !== undefined && JSON.stringify(value ?? null) !== JSON.stringify(stored(patchPaths[key]) ?? null))
+    .map(([key]) => key);
+}
 
 export async function updateProject(ctx: AppContext, principal: Principal | undefined, id: string, body: unknown, ifMatch?: number) {
   const caller = requireAccess(principal, 'projects.update');
@@ -407,12 +426,12 @@ export async function updateProject(ctx: AppContext, principal: Principal | unde
     }
     if (input.budgetFen !== undefined) set.gapFen = input.budgetFen - current.fundedFen;
     return {
-      event: { type: 'UPDATED', payload: { fields, changed: Object.keys(input) }, at, actor: { clientId: caller.clientId, role: caller.role } },
+      event: { type: 'UPDATED', payload: { fields, changed: changedKeys(current, input) }, at, actor: { clientId: caller.clientId, role: caller.role } },
       set,
       unset,
     };
   });
-  return projectView(p, caller, true);
+  return projectView(p, caller, todayOf(ctx), true);
 }
 
 export async function transitionProject(ctx: AppContext, principal: Principal | undefined, id: string, action: ProjectAction, body: unknown, ifMatch?: number) {
@@ -428,16 +447,16 @@ export async function transitionProject(ctx: AppContext, principal: Principal | 
     } as ProjectEvent,
   }));
   if (type !== 'PUBLISHED') await refreshCasesOfProject(ctx, p._id);
-  return projectView(p, caller, true);
+  return projectView(p, caller, todayOf(ctx), true);
 }
 
 export async function getProject(ctx: AppContext, principal: Principal | undefined, id: string, recover: (ctx: AppContext) => Promise<unknown>) {
   const caller = requireAccess(principal, 'projects.read');
   await recover(ctx);
-  return projectView(await loadReadableProject(caller, id), caller, true);
+  return projectView(await loadReadableProject(caller, id), caller, todayOf(ctx), true);
 }
 
-export async function listProjects(_ctx: AppContext, principal: Principal | undefined, query: unknown) {
+export async function listProjects(ctx: AppContext, principal: Principal | undefined, query: unknown) {
   const caller = requireAccess(principal, 'projects.list');
   const q = parse(listProjectsQuery, query, 'query');
   const cursor = decodeCursor(q.cursor);
@@ -455,7 +474,7 @@ export async function listProjects(_ctx: AppContext, principal: Principal | unde
   if (Object.keys(page).length) conditions.push(page);
   const filter = conditions.length ? { $and: conditions } : {};
   const docs = await ProjectModel.find(filter, { history: 0, allocationIds: 0 }).sort({ createdAt: -1, _id: -1 }).limit(q.limit + 1).lean<ProjectDocument[]>();
-  return pageOf(docs, q.limit, (d) => d.createdAt, (d) => projectView(d, caller));
+  return pageOf(docs, q.limit, (d) => d.createdAt, (d) => projectView(d, caller, todayOf(ctx)));
 }
 
 /** Projects that may still take money, as stored (the matching candidates). */

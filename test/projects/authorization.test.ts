@@ -182,7 +182,10 @@ describe('when a project holds money', () => {
     const p = (await manager.get(`/projects/${projectId}`).expect(200)).body;
     expect(p.status).toBe('funding');
     const edit = await manager.patch(`/projects/${projectId}`, { budgetFen: 900_000 }).expect(422);
-    expect(edit.body.error).toMatchObject({ code: 'event_not_allowed', details: { state: 'funding' } });
+    expect(edit.body.error).toMatchObject({ code: 'guard_failed', details: { state: 'funding' } });
+    expect(edit.body.error.details.reason).toContain('资金落实后只能补充开始日期、结束日期、验收标准和公益效益（不能修改：项目预算）');
+    // The dates and the acceptance criteria may still be completed.
+    await manager.patch(`/projects/${projectId}`, { acceptanceCriteria: '成活率≥85%' }).expect(200);
     await manager.post(`/projects/${projectId}/close`, {}).expect(422);
     const early = await manager.post(`/projects/${projectId}/start`, {}).expect(422);
     expect(early.body.error.code).toBe('event_not_allowed');

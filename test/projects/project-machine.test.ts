@@ -43,11 +43,10 @@ describe('the project lifecycle', () => {
     expect(labels.funding).toEqual({ zh: '筹资中', en: 'Funding' });
   });
 
-  it('refuses publication without the required fields, naming them', () => {
-    const { startDate: _s, acceptanceCriteria: _a, ...incomplete } = ready;
-    const res = run('draft', incomplete, ev('PUBLISHED', {}));
+  it('refuses publication without the required fields, naming them in Chinese', () => {
+    const res = run('draft', { ...ready, media: [], budgetFen: 0 }, ev('PUBLISHED', {}));
     expect(res).toMatchObject({ ok: false, code: 'guard_failed' });
-    if (!res.ok && res.code === 'guard_failed') expect(res.reason).toMatch(/startDate, acceptanceCriteria/);
+    if (!res.ok && res.code === 'guard_failed') expect(res.reason).toContain('须先填写：修复的环境要素、项目预算');
     expect(run('draft', ready, ev('PUBLISHED', {}))).toMatchObject({ ok: true, to: 'published' });
     expect(run('draft', { ...ready, endDate: '2026-01-01' }, ev('PUBLISHED', {}))).toMatchObject({ ok: false, code: 'guard_failed' });
   });
@@ -83,10 +82,29 @@ describe('the project lifecycle', () => {
     expect(run('funding', { ...ready, fundedFen: 10, gapFen: 990 }, ev('CLOSED', {}))).toMatchObject({ ok: false, code: 'event_not_allowed' });
   });
 
+  it('publishes without dates or acceptance criteria, which are required before start and acceptance', () => {
+    const { startDate: _s, endDate: _e, acceptanceCriteria: _a, ...undated } = ready;
+    void _s, void _e, void _a;
+    expect(run('draft', undated, ev('PUBLISHED', {}))).toMatchObject({ ok: true, to: 'published' });
+    const funded = { ...undated, fundedFen: 1_000, gapFen: 0 };
+    const start = run('funded', funded, ev('STARTED', {}));
+    expect(start).toMatchObject({ ok: false, code: 'guard_failed' });
+    if (!start.ok && start.code === 'guard_failed') expect(start.reason).toContain('须先填写：开始日期、结束日期');
+    const dated = { ...funded, startDate: '2026-03-01', endDate: '2026-12-31' };
+    expect(run('funded', funded, ev('UPDATED', { fields: dated, changed: ['startDate', 'endDate'] }))).toMatchObject({ ok: true, to: 'funded' });
+    expect(run('funded', dated, ev('STARTED', {}))).toMatchObject({ ok: true, to: 'in_progress' });
+    const accept = run('completed', dated, ev('ACCEPTED', {}));
+    if (!accept.ok && accept.code === 'guard_failed') expect(accept.reason).toContain('须先填写：验收标准');
+    else throw new Error('acceptance without criteria was not refused');
+    expect(run('completed', { ...dated, acceptanceCriteria: '成活率≥85%' }, ev('ACCEPTED', {}))).toMatchObject({ ok: true, to: 'accepted' });
+  });
+
   it('edits only a draft or published project, within its field rules', () => {
     const fields = { ...ready, budgetFen: 2_000 };
     expect(run('draft', ready, ev('UPDATED', { fields, changed: ['budgetFen'] }))).toMatchObject({ ok: true, to: 'draft', changed: true, context: { budgetFen: 2_000 } });
     expect(run('published', ready, ev('UPDATED', { fields: { ...ready, minContributionFen: 5_000 }, changed: ['minContributionFen'] }))).toMatchObject({ ok: false, code: 'guard_failed' });
-    expect(run('funding', { ...ready, fundedFen: 10, gapFen: 990 }, ev('UPDATED', { fields, changed: ['budgetFen'] }))).toMatchObject({ ok: false, code: 'event_not_allowed' });
+    // Once money is committed only the dates, criteria and public benefit may still change.
+    expect(run('funding', { ...ready, fundedFen: 10, gapFen: 990 }, ev('UPDATED', { fields, changed: ['budgetFen'] }))).toMatchObject({ ok: false, code: 'guard_failed' });
+    expect(run('accepted', ready, ev('UPDATED', { fields: ready, changed: ['acceptanceCriteria'] }))).toMatchObject({ ok: false, code: 'event_not_allowed' });
   });
 });

@@ -175,6 +175,8 @@ export interface Project {
   implementer?: string | null;
   acceptedDamageTypes?: string[];
   statusLabel?: Labels;
+  /** Still seeking money past its end date: matching skips it. */
+  expired?: boolean;
   allowedActions?: string[];
   history?: { seq: number; type: string; payload: Record<string, unknown>; actor: { clientId: string; role: string }; at: string; from: string | null; to: string }[];
   createdAt?: string;

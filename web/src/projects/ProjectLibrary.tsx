@@ -139,7 +139,7 @@ export default function ProjectLibrary() {
                     '—'
                   ),
               },
-              { title: '状态', dataIndex: 'status', width: 130, render: (s: string, p) => <ProjectStatusTag status={s} label={p.statusLabel?.zh} /> },
+              { title: '状态', dataIndex: 'status', width: 130, render: (s: string, p) => <ProjectStatusTag status={s} label={p.statusLabel?.zh} expired={p.expired} /> },
             ]}
           />
           <div className="pager">

@@ -116,7 +116,7 @@ export default function ProjectPage() {
       <PageHeader
         back="/projects"
         title={p.name}
-        tags={<ProjectStatusTag status={p.status} label={p.statusLabel?.zh} />}
+        tags={<ProjectStatusTag status={p.status} label={p.statusLabel?.zh} expired={p.expired} />}
         extra={
           <>
             <Button icon={<ReloadOutlined />} onClick={reload}>

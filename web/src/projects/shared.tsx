@@ -10,7 +10,7 @@ import { zh } from '../lib/vocab';
 import { MoneyInput } from '../workflow/SchemaForm';
 import { focusFirstField } from '../components/common';
 
-export function ProjectStatusTag({ status, label }: { status: string; label?: string }) {
+export function ProjectStatusTag({ status, label, expired }: { status: string; label?: string; expired?: boolean }) {
   const color: Record<string, string> = {
     draft: 'default',
     published: 'blue',
@@ -21,7 +21,17 @@ export function ProjectStatusTag({ status, label }: { status: string; label?: st
     accepted: 'success',
     closed: 'default',
   };
-  return <Tag color={color[status] ?? 'default'}>{label ?? zh('projectStatuses', status)}</Tag>;
+  const tag = <Tag color={color[status] ?? 'default'}>{label ?? zh('projectStatuses', status)}</Tag>;
+  if (!expired) return tag;
+  // Past its end date while still seeking money: matching no longer offers it.
+  return (
+    <>
+      {tag}
+      <Tooltip title="项目结束日期已过，不再参与匹配；如需继续，请修改实施期限">
+        <Tag color="red" data-testid="project-expired">已过期</Tag>
+      </Tooltip>
+    </>
+  );
 }
 
 export function FundingBar({ budgetFen, fundedFen }: { budgetFen: number; fundedFen: number }) {
