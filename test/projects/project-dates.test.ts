@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('project dates', () => {
   it('publishes a project without dates or acceptance criteria', async () => {
     const { startDate: _s, endDate: _e, acceptanceCriteria: _a, ...undated } = projectBody({ name: '日期未定的补植项目' }) as Record<string, unknown>;
-    void _s, void _e, void _a;
+    void [_s, _e, _a];
     const draft = await manager.post(`/bases/${baseId}/projects`, undated).expect(201);
     const published = await manager.post(`/projects/${draft.body.id}/publish`, {}).expect(200);
     expect(published.body).toMatchObject({ status: 'published', startDate: null, endDate: null, acceptanceCriteria: null, expired: false });

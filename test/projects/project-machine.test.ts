@@ -84,7 +84,7 @@ describe('the project lifecycle', () => {
 
   it('publishes without dates or acceptance criteria, which are required before start and acceptance', () => {
     const { startDate: _s, endDate: _e, acceptanceCriteria: _a, ...undated } = ready;
-    void _s, void _e, void _a;
+    void [_s, _e, _a];
     expect(run('draft', undated, ev('PUBLISHED', {}))).toMatchObject({ ok: true, to: 'published' });
     const funded = { ...undated, fundedFen: 1_000, gapFen: 0 };
     const start = run('funded', funded, ev('STARTED', {}));
