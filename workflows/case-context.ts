@@ -53,6 +53,8 @@ export interface CaseContext {
   receivedAt: string;
   redLine: boolean;
   partyIds: string[];
+  /** Agreement duties replaced by a judgment on the agreement's default (LAWSUIT_FILED basis agreement_default). */
+  supersededObligations?: Obligation[];
   /** History seqs of payments and deposits reversed by MONEY_RECORD_REVERSED. */
   reversedMoneyRecords?: number[];
   /** Administrative penalty decisions against the parties, entered by the handler (the re-offence check). */
@@ -83,7 +85,7 @@ export interface CaseContext {
   pastConsultations: ConsultationRound[];
   agreement?: { signedAt?: string; agreementRef?: string; bondFen?: number };
   judicialConfirmation?: { court: string; appliedAt: string; noticePublishedAt?: string; noticeRef?: string; result?: 'confirmed' | 'rejected'; rulingRef?: string; ruledAt?: string };
-  litigation?: { court: string; filedAt: string; supportRequestedFromProcuratorate?: boolean };
+  litigation?: { court: string; filedAt: string; supportRequestedFromProcuratorate?: boolean; basis?: 'agreement_default'; obligationIds?: string[] };
   judgment?: { outcome: string; judgmentRef?: string; at: string; by: Role };
   /** A confirmed agreement or a judgment: obligations can be enforced by the court. */
   enforceable: boolean;

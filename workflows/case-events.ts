@@ -164,7 +164,13 @@ export const caseEventSpecs = {
   LAWSUIT_FILED: event({
     labels: { zh: '提起赔偿诉讼', en: 'Lawsuit filed' },
     roles: staff,
-    payload: z.object({ court: shortText, filedAt: instant, supportRequestedFromProcuratorate: z.boolean().optional() }),
+    payload: z.object({
+      court: shortText,
+      filedAt: instant,
+      supportRequestedFromProcuratorate: z.boolean().optional(),
+      basis: z.enum(['agreement_default']).optional().meta({ description: 'In performance: an agreement without judicial confirmation is not performed' }),
+      obligationIds: z.array(objectRef).min(1).max(100).optional().meta({ description: 'With basis agreement_default: the obligations sued for' }),
+    }),
   }),
   HANDED_TO_PROCURATORATE: event({
     labels: { zh: '移送检察机关（公益诉讼）', en: 'Handed to the procuratorate' },

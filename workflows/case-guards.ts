@@ -114,7 +114,12 @@ export const refusals: RefusalTable = {
   CONSULTATION_AGREED: (ctx, ev) => unknownParties(ctx, ev.payload.obligations),
   CONSULTATION_FAILED: (ctx, ev, rules) => {
     const round = ctx.consultation;
+    if (ctx.consultation.noticeServedAt === undefined && ev.payload.reasonCode !== 'cannot_consult') {
+      return why('磋商通知送达前只能以“无法磋商”为由认定磋商不成', 'before the notice is served only cannot_consult applies');
+    }
     switch (ev.payload.reasonCode) {
+      case 'cannot_consult':
+        return ev.payload.note ? null : why('“无法磋商”须说明情况（如通知无法送达、义务人下落不明）', 'cannot_consult needs a note');
       case 'obligor_refused':
         return round.reply === 'refuse' ? null : why('未登记赔偿义务人拒绝磋商的答复', 'no refusal by the obligor is recorded');
       case 'no_reply':
@@ -172,6 +177,22 @@ export const refusals: RefusalTable = {
     return why(`人民法院的公告期至 ${zhDay(cstDate(floor))} 届满，确认裁定不能早于届满之后`, `the court's notice runs until ${cstDate(floor)}; a confirmation cannot be dated before it ends`);
   },
   JUDICIAL_NOTICE_PUBLISHED: (ctx) => (ctx.judicialConfirmation ? null : why('尚未申请司法确认', 'no judicial confirmation applied for')),
+  LAWSUIT_FILED: (ctx, ev) => {
+    if (ctx.stage !== 'performance') {
+      return ev.payload.basis || ev.payload.obligationIds ? why('仅在履行阶段可就未履行的协议起诉', 'basis agreement_default applies in performance only') : null;
+    }
+    if (ev.payload.basis !== 'agreement_default' || !ev.payload.obligationIds?.length) {
+      return why('履行阶段起诉须以协议未履行为由（basis: agreement_default）并列明所涉义务', 'in performance a suit needs basis agreement_default and obligationIds');
+    }
+    if (ctx.enforceable) return why('协议已经司法确认或判决，可申请强制执行，无需另行起诉', 'an enforceable agreement or judgment is enforced, not sued on');
+    for (const id of ev.payload.obligationIds) {
+      const o = findObligation(ctx, id);
+      if (!o) return why(`没有义务 ${id}`, `no obligation ${id}`);
+      if (o.source !== 'agreement') return why(`义务 ${id} 不是赔偿协议设定的`, `obligation ${id} is not from the agreement`);
+      if (o.status === 'performed') return why(`义务 ${id} 已履行完毕`, `obligation ${id} is performed`);
+    }
+    return null;
+  },
   MONEY_RECORD_REVERSED: (ctx, ev) => {
     const record = ev.facts.moneyRecord;
     if (!record) return why(`第 ${ev.payload.seq} 条办理记录不是缴纳或提存记录`, `history entry ${ev.payload.seq} records no payment or deposit`);

@@ -140,7 +140,8 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
             states: {
               notice: {
                 ...meta('送达磋商通知', 'Serving the consultation notice'),
-                on: { CONSULTATION_NOTICE_SERVED: always('meetings') },
+                // Consultation may prove impossible before any notice: the notice cannot be served, the obligor is gone.
+                on: { CONSULTATION_NOTICE_SERVED: always('meetings'), CONSULTATION_FAILED: always('failed') },
               },
               meetings: {
                 ...meta('磋商进行中', 'Consultation meetings', { deadlines: ['consultation_90d', 'obligor_reply'] }),
@@ -216,7 +217,14 @@ export function createCaseMachine(rules: WorkflowRules = defaultRules) {
             ...meta('履行', 'Performance'),
             entry: enter('performance'),
             always: { guard: 'allObligationsPerformed', target: 'evaluation' },
-            on: { OBLIGATION_PROGRESS: stay, ESCROW_DEPOSITED: stay, ENFORCEMENT_APPLIED: stay, MONEY_RECORD_REVERSED: stay },
+            on: {
+              OBLIGATION_PROGRESS: stay,
+              ESCROW_DEPOSITED: stay,
+              ENFORCEMENT_APPLIED: stay,
+              MONEY_RECORD_REVERSED: stay,
+              // An agreement without judicial confirmation that is not performed is sued on.
+              LAWSUIT_FILED: always('litigation'),
+            },
           },
           evaluation: {
             ...meta('修复效果评估', 'Restoration effect evaluation'),

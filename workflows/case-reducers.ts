@@ -85,7 +85,11 @@ export const reducers: ReducerTable = {
     pastConsultations: [...c.pastConsultations, c.consultation],
     consultation: { round: c.consultation.round + 1, meetings: [] },
   }),
-  LAWSUIT_FILED: (_c, ev) => ({ litigation: { ...ev.payload } }),
+  LAWSUIT_FILED: (c, ev) => ({
+    litigation: { ...ev.payload },
+    // The duties of an unperformed agreement that are sued for are in default until the judgment.
+    ...(ev.payload.obligationIds ? { obligations: c.obligations.map((o) => (ev.payload.obligationIds!.includes(o.id) ? { ...o, status: 'defaulted' as const, updatedAt: ev.at } : o)) } : {}),
+  }),
   HANDED_TO_PROCURATORATE: (c, ev) => ({
     procuratorate: { ...c.procuratorate, handedTo: { procuratorate: ev.payload.procuratorate, note: ev.payload.note, at: ev.at } },
   }),
@@ -122,12 +126,19 @@ export const reducers: ReducerTable = {
     procuratorate: { ...c.procuratorate, supportProvided: [...c.procuratorate.supportProvided, { note: ev.payload.note, at: ev.at }] },
   }),
   PUBLIC_INTEREST_SUIT_FILED: (c, ev) => ({ procuratorate: { ...c.procuratorate, suit: { ...ev.payload } } }),
-  JUDGMENT_EFFECTIVE: (c, ev) => ({
-    judgment: { outcome: ev.payload.outcome, judgmentRef: ev.payload.judgmentRef, at: ev.at, by: ev.actor.role },
-    ...(ev.payload.outcome === 'dismissed'
-      ? close('dismissed', ev.at)
-      : { enforceable: true, ...newObligations(c, ev.payload.obligations ?? [], 'judgment', ev.at) }),
-  }),
+  JUDGMENT_EFFECTIVE: (c, ev) => {
+    // A judgment on an unperformed agreement takes the place of the duties sued for (kept for the record).
+    const sued = c.litigation?.basis === 'agreement_default' ? (c.litigation.obligationIds ?? []) : [];
+    const base = sued.length
+      ? { ...c, obligations: c.obligations.filter((o) => !sued.includes(o.id)), supersededObligations: [...(c.supersededObligations ?? []), ...c.obligations.filter((o) => sued.includes(o.id))] }
+      : c;
+    return {
+      judgment: { outcome: ev.payload.outcome, judgmentRef: ev.payload.judgmentRef, at: ev.at, by: ev.actor.role },
+      ...(ev.payload.outcome === 'dismissed'
+        ? close('dismissed', ev.at)
+        : { enforceable: true, ...(sued.length ? { supersededObligations: base.supersededObligations } : {}), ...newObligations(base, ev.payload.obligations ?? [], 'judgment', ev.at) }),
+    };
+  },
   OBLIGATION_PROGRESS: (c, ev) => ({
     obligations: updateObligation(c, ev.payload.obligationId, (o) => ({
       ...o,

@@ -117,6 +117,7 @@ export const consultationFailureReasons = labelled({
   absent_or_walkout: { zh: '无正当理由不参加或中途退出', en: 'Absent or walked out' },
   meetings_exhausted: { zh: '已磋商三次且难以达成一致', en: 'Meetings exhausted' },
   period_expired: { zh: '磋商期限届满未达成一致', en: 'Consultation period expired' },
+  cannot_consult: { zh: '无法磋商（磋商通知无法送达、义务人下落不明等）', en: 'Consultation impossible (notice cannot be served, obligor gone)' },
   other: { zh: '其他情形', en: 'Other' },
 });
 

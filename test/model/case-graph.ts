@@ -89,6 +89,7 @@ export function candidateSteps(path: string, ctx: CaseContext, taken: readonly S
       break;
     case 'consultation.notice':
       steps.push(handler('CONSULTATION_NOTICE_SERVED', { servedAt: '2026-05-21', replyDueAt: '2026-05-28' }));
+      steps.push(handler('CONSULTATION_FAILED', { reasonCode: 'cannot_consult', note: '磋商通知无法送达，义务人下落不明' }));
       break;
     case 'consultation.meetings':
       if (!ctx.consultation.reply) steps.push(handler('OBLIGOR_REPLIED', { reply: 'agree_to_consult' }));
@@ -136,6 +137,8 @@ export function candidateSteps(path: string, ctx: CaseContext, taken: readonly S
       if (escrow) steps.push(handler('ESCROW_DEPOSITED', { obligationId: escrow.id, amountFen: escrow.amountFen, notary: '苏州市公证处', certificateNo: `提存${escrow.id}`, depositedAt: '2026-05-30' }));
       // A duty in kind is recorded with a stray payment on it, which a reversal later undoes.
       if (!escrow && other) steps.push(handler('OBLIGATION_PROGRESS', { obligationId: other.id, status: 'performed', paidFen: other.amountFen ?? 100 }));
+      const unperformed = ctx.obligations.find((o) => o.source === 'agreement' && o.status !== 'performed');
+      if (!ctx.enforceable && unperformed) steps.push(handler('LAWSUIT_FILED', { court: '苏州市中级人民法院', filedAt: '2026-06-20', basis: 'agreement_default', obligationIds: [unperformed.id] }));
       const deposit = moneyRecordsOf(taken).find((r) => r.type === 'ESCROW_DEPOSITED');
       if (deposit && (ctx.reversedMoneyRecords ?? []).length === 0) steps.push(handler('MONEY_RECORD_REVERSED', { seq: deposit.seq, reason: '提存记录有误' }));
       if (ctx.enforceable && other && other.status !== 'enforced' && escrow) steps.push(handler('ENFORCEMENT_APPLIED', { obligationId: other.id, court: '苏州市中级人民法院' }));
