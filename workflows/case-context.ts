@@ -63,7 +63,7 @@ export interface CaseContext {
   stage: TopState;
   major: boolean;
   majorBasis?: string;
-  collectiveReview?: { stage: TopState; decision: string; minutesRef?: string; at: string };
+  collectiveReview?: { stage: TopState; decision: string; minutesRef?: string; attendees?: string[]; recordedBy?: string; at: string };
   screening?: { outcome: string; duplicateOf?: string; note?: string; at: string };
   verification?: { damage: boolean; findings?: string; reason?: string; at: string };
   claim?: { started: boolean; at: string; reasonCode?: string; note?: string; priorPenaltyRef?: string };

@@ -106,7 +106,11 @@ export const caseEventSpecs = {
   COLLECTIVE_REVIEW_RECORDED: event({
     labels: { zh: '记录集体研究', en: 'Collective review recorded' },
     roles: ['reviewer'],
-    payload: z.object({ decision: text(2000), minutesRef: reference.optional() }),
+    payload: z.object({
+      decision: text(2000),
+      minutesRef: reference.optional(),
+      attendees: z.array(shortText).min(2).max(50).optional().meta({ description: 'Who took part in the collective review (names and posts), at least two' }),
+    }),
   }),
   INVESTIGATION_CONCLUDED: event({
     labels: { zh: '损害调查终结', en: 'Investigation concluded' },

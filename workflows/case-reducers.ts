@@ -53,7 +53,7 @@ export const reducers: ReducerTable = {
   }),
   MARKED_MAJOR: (_c, ev) => ({ major: true, majorBasis: ev.payload.basis }),
   COLLECTIVE_REVIEW_RECORDED: (c, ev) => ({
-    collectiveReview: { stage: c.stage, decision: ev.payload.decision, minutesRef: ev.payload.minutesRef, at: ev.at },
+    collectiveReview: { stage: c.stage, decision: ev.payload.decision, minutesRef: ev.payload.minutesRef, ...(ev.payload.attendees ? { attendees: ev.payload.attendees } : {}), recordedBy: ev.actor.clientId, at: ev.at },
   }),
   INVESTIGATION_CONCLUDED: (_c, ev) => ({
     investigation: { ...ev.payload, at: ev.at },

@@ -95,7 +95,10 @@ describe('guards that explain themselves', () => {
     const refused = await handler.post(`/cases/${id}/events`, { type: 'TERMINATED', reasonCode: 'covered_elsewhere', note: '已另案处理' }).expect(422);
     expect(refused.body.error.details.reason).toMatch(/collective review/);
     await handler.post(`/cases/${id}/events`, { type: 'COLLECTIVE_REVIEW_RECORDED', decision: '同意终止' }).expect(403);
-    await send(reviewer, id, { type: 'COLLECTIVE_REVIEW_RECORDED', decision: '同意终止', minutesRef: '会议纪要〔2026〕3号' });
+    const reviewed = await send(reviewer, id, { type: 'COLLECTIVE_REVIEW_RECORDED', decision: '同意终止', minutesRef: '会议纪要〔2026〕3号', attendees: ['张华（局长）', '李明（法规处处长）', '王芳（执法支队队长）'] });
+    // The review records who took part, its minutes and its decision.
+    expect(reviewed.collectiveReview).toMatchObject({ decision: '同意终止', minutesRef: '会议纪要〔2026〕3号', attendees: ['张华（局长）', '李明（法规处处长）', '王芳（执法支队队长）'] });
+    await reviewer.post(`/cases/${id}/events`, { type: 'COLLECTIVE_REVIEW_RECORDED', decision: '同意', attendees: ['一人'] }).expect(400);
     const done = await send(handler, id, { type: 'TERMINATED', reasonCode: 'covered_elsewhere', note: '已另案处理' });
     expect(done).toMatchObject({ state: 'closed', outcome: 'terminated' });
   });

@@ -101,6 +101,8 @@ const eventFieldLabels: Record<string, string> = {
   'REPLIED_TO_PROCURATORATE.intent': '回复意见',
   'REPLIED_TO_PROCURATORATE.note': '说明',
   'COLLECTIVE_REVIEW_RECORDED.decision': '集体研究意见',
+  'COLLECTIVE_REVIEW_RECORDED.minutesRef': '会议纪要文号',
+  'COLLECTIVE_REVIEW_RECORDED.attendees': '参会人员（姓名、职务）',
   'CLAIM_STARTED.caseNo': '案号（不填则自动编号）',
 };
 
