@@ -38,6 +38,8 @@ export interface ListFilter {
   channel?: string;
   overdue?: boolean;
   major?: boolean;
+  /** Restoration owed and not yet restored (restorationStatus neither none nor restored), closed cases included. */
+  restorationPending?: boolean;
   openedFrom?: Date;
   openedTo?: Date;
   /** A case-insensitive substring of the title, the case number or a party's name. */
@@ -50,12 +52,20 @@ function time(d: Date | string | null | undefined): number | null {
   return d ? new Date(d).getTime() : null;
 }
 
+/** Restoration statuses that mean "owed and not yet restored". */
+export const pendingRestorationStatuses = ['pending', 'partly_allocated', 'allocated', 'in_progress'] as const;
+
+function restorationPendingOf(status: string | null | undefined): boolean {
+  return (pendingRestorationStatuses as readonly string[]).includes(status ?? 'none');
+}
+
 export function matchesListFilter(doc: ListedCase, f: ListFilter): boolean {
   if (f.stage !== undefined && doc.stage !== f.stage) return false;
   if (f.district !== undefined && doc.district !== f.district) return false;
   if (f.channel !== undefined && doc.channel !== f.channel) return false;
   if (f.overdue !== undefined && (doc.overdue ?? null) !== f.overdue) return false;
   if (f.major !== undefined && (doc.major ?? null) !== f.major) return false;
+  if (f.restorationPending !== undefined && restorationPendingOf(doc.restorationStatus) !== f.restorationPending) return false;
   if (f.openedFrom || f.openedTo) {
     const opened = time(doc.openedAt);
     if (opened === null) return false;

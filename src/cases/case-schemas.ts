@@ -47,6 +47,7 @@ export const listCasesQuery = z
     channel: z.enum(channels.values).optional(),
     overdue: flag.optional(),
     major: flag.optional(),
+    restorationPending: flag.optional().meta({ description: 'true: restoration or substitute restoration owed and not yet restored (also after closure); false: none owed, or restored' }),
     q: z.string().trim().min(1).max(100).optional(),
     openedFrom: instant.optional(),
     openedTo: instant.optional(),

@@ -29,7 +29,7 @@ import { kpiFieldsOf } from '../stats/kpi-fields';
 import { toDeadline, toRecord } from './deadline-records';
 import { listCasesQuery, registerLeadBody, type RegisterLeadInput } from './case-schemas';
 import { caseSummary, caseView } from './case-view';
-import { caseListIndex, listProjection, type ListedCase, type ListFilter } from './case-list-index';
+import { caseListIndex, listProjection, pendingRestorationStatuses, type ListedCase, type ListFilter } from './case-list-index';
 
 /**
  * The case use cases. Each opens with its access check, then reads as the story of the operation.
@@ -166,6 +166,7 @@ export async function listCases(ctx: AppContext, principal: Principal | undefine
     channel: q.channel,
     overdue: q.overdue,
     major: q.major,
+    restorationPending: q.restorationPending,
     openedFrom: q.openedFrom ? new Date(q.openedFrom) : undefined,
     openedTo: q.openedTo ? new Date(q.openedTo) : undefined,
     text: q.q,
@@ -194,6 +195,7 @@ export async function queryCaseList(
   if (filter.channel !== undefined) mongoFilter.channel = filter.channel;
   if (filter.overdue !== undefined) mongoFilter.overdue = filter.overdue;
   if (filter.major !== undefined) mongoFilter.major = filter.major;
+  if (filter.restorationPending !== undefined) mongoFilter.restorationStatus = { [filter.restorationPending ? '$in' : '$nin']: [...pendingRestorationStatuses] };
   if (filter.openedFrom || filter.openedTo) {
     mongoFilter.openedAt = { ...(filter.openedFrom ? { $gte: filter.openedFrom } : {}), ...(filter.openedTo ? { $lte: filter.openedTo } : {}) };
   }

@@ -61,6 +61,8 @@ const filters: ListFilter[] = [
   { overdue: false, channel: 'complaint' },
   { major: false },
   { major: true, stage: 'lead' },
+  { restorationPending: true },
+  { restorationPending: false, district: '吴中区' },
   { text: 'wetland' },
   { text: 'WETLAND' },
   { text: 'abc 公司' },

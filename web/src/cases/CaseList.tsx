@@ -10,7 +10,7 @@ import { useApi } from '../lib/useApi';
 import { districtChoices, optionsOf, zh } from '../lib/vocab';
 import { useWorkflow } from '../workflow/WorkflowContext';
 
-const FILTERS = ['state', 'district', 'channel', 'overdue', 'major', 'q'] as const;
+const FILTERS = ['state', 'district', 'channel', 'overdue', 'major', 'restorationPending', 'q'] as const;
 
 export function StateTag({ state, label }: { state: string; label: string }) {
   const top = state.split('.')[0];
@@ -113,7 +113,7 @@ export default function CaseList() {
           form={form}
           name="caseFilter"
           layout="inline"
-          initialValues={{ ...filters, overdue: filters.overdue === 'true', major: filters.major === 'true' }}
+          initialValues={{ ...filters, overdue: filters.overdue === 'true', major: filters.major === 'true', restorationPending: filters.restorationPending === 'true' }}
           onFinish={apply}
           className="filter-form"
         >
@@ -135,6 +135,9 @@ export default function CaseList() {
           <Form.Item name="major" valuePropName="checked">
             <Checkbox>仅看重大案件</Checkbox>
           </Form.Item>
+          <Form.Item name="restorationPending" valuePropName="checked" tooltip="负有修复或替代性修复义务、尚未修复到位的案件，含已结案（如提存后结案、资金尚未分配到项目）">
+            <Checkbox>修复未完成（含已结案）</Checkbox>
+          </Form.Item>
           <Form.Item>
             <Space>
               <Button type="primary" htmlType="submit">
@@ -143,7 +146,7 @@ export default function CaseList() {
               <Button
                 onClick={() => {
                   form.resetFields();
-                  form.setFieldsValue({ q: undefined, state: undefined, district: undefined, channel: undefined, overdue: false, major: false });
+                  form.setFieldsValue({ q: undefined, state: undefined, district: undefined, channel: undefined, overdue: false, major: false, restorationPending: false });
                   apply({});
                 }}
               >
