@@ -1,6 +1,5 @@
-import { ManualClock } from '../../src/clock';
-import { startTestService, type TestService } from '../support/service';
-import { as, leadBody, newClient, send, type Caller } from '../support/api';
+import { leadBody, send } from '../support/api';
+import { caseTestBed } from '../support/case-test-bed';
 
 /**
  * An event's business dates name days that have happened: not after today (China Standard Time)
@@ -9,35 +8,25 @@ import { as, leadBody, newClient, send, type Caller } from '../support/api';
  */
 
 // 10:00 in Beijing on 2026-03-10.
-const clock = new ManualClock(new Date('2026-03-10T02:00:00Z'));
-let svc: TestService;
-let handler: Caller;
-
-beforeAll(async () => {
-  svc = await startTestService({ clock });
-  handler = as(svc.app, (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token);
-});
-afterAll(async () => {
-  await svc.stop();
-});
+const bed = caseTestBed('2026-03-10T02:00:00Z');
 
 async function inConsultation(): Promise<string> {
-  const id = (await handler.post('/cases', leadBody({ receivedAt: '2026-03-02' })).expect(201)).body.id as string;
+  const id = (await bed.handler.post('/cases', leadBody({ receivedAt: '2026-03-02' })).expect(201)).body.id as string;
   for (const e of [
     { type: 'SCREENED', outcome: 'verify' },
     { type: 'DAMAGE_CONFIRMED', findings: '核查属实' },
     { type: 'CLAIM_STARTED' },
     { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true },
     { type: 'ASSESSMENT_COMPLETED', route: 'simplified', amountFen: 1_000_000, restorability: 'none' },
-  ]) await send(handler, id, e);
+  ]) await send(bed.handler, id, e);
   return id;
 }
 
 async function refusedWith(id: string, event: Record<string, unknown>, reason: string): Promise<void> {
-  const before = (await handler.get(`/cases/${id}`).expect(200)).body.version;
-  const res = await handler.post(`/cases/${id}/events`, event);
+  const before = (await bed.handler.get(`/cases/${id}`).expect(200)).body.version;
+  const res = await bed.handler.post(`/cases/${id}/events`, event);
   expect({ status: res.status, code: res.body.error?.code, reason: res.body.error?.details?.reason }).toEqual({ status: 422, code: 'guard_failed', reason: expect.stringContaining(reason) });
-  expect((await handler.get(`/cases/${id}`).expect(200)).body.version).toBe(before);
+  expect((await bed.handler.get(`/cases/${id}`).expect(200)).body.version).toBe(before);
 }
 
 describe('business dates', () => {
@@ -45,15 +34,15 @@ describe('business dates', () => {
     const id = await inConsultation();
     await refusedWith(id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-11', replyDueAt: '2026-03-25' }, '送达日期（2026年3月11日）不能晚于今天');
     // The reply due date looks ahead: it may be later than today.
-    await send(handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-10', replyDueAt: '2026-03-25' });
+    await send(bed.handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-10', replyDueAt: '2026-03-25' });
   });
 
   it('refuses a day before the lead was received, for the bureau\'s own steps and for the event time', async () => {
     const id = await inConsultation();
     await refusedWith(id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-01', replyDueAt: '2026-03-25' }, '送达日期（2026年3月1日）不能早于线索受理日期（2026年3月2日）');
     await refusedWith(id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-05', replyDueAt: '2026-03-25', at: '2026-02-28' }, '业务日期（2026年2月28日）不能早于线索受理日期');
-    await send(handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-02', replyDueAt: '2026-03-25' });
-    await send(handler, id, { type: 'OBLIGOR_REPLIED', reply: 'agree_to_consult' });
+    await send(bed.handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-02', replyDueAt: '2026-03-25' });
+    await send(bed.handler, id, { type: 'OBLIGOR_REPLIED', reply: 'agree_to_consult' });
     await refusedWith(id, { type: 'CONSULTATION_MEETING_HELD', heldAt: '2026-02-20', obligorAttended: true }, '会议日期（2026年2月20日）不能早于线索受理日期');
     await refusedWith(id, { type: 'CONSULTATION_MEETING_HELD', heldAt: '2026-03-12T09:00:00+08:00', obligorAttended: true }, '会议日期（2026年3月12日）不能晚于今天');
   });
@@ -62,6 +51,6 @@ describe('business dates', () => {
     const id = await inConsultation();
     // 2026-03-01T16:30Z is 00:30 on 2 March in Beijing (the day of receipt); 15:30Z is still 1 March.
     await refusedWith(id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-01T15:30:00Z', replyDueAt: '2026-03-25' }, '不能早于线索受理日期');
-    await send(handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-01T16:30:00Z', replyDueAt: '2026-03-25' });
+    await send(bed.handler, id, { type: 'CONSULTATION_NOTICE_SERVED', servedAt: '2026-03-01T16:30:00Z', replyDueAt: '2026-03-25' });
   });
 });

@@ -1,32 +1,22 @@
-import { ManualClock } from '../../src/clock';
 import { CaseNumberModel } from '../../models/case-number';
 import { backfillManualCaseNumbers, parseCaseNo } from '../../src/cases/case-numbers';
 import { defaultRules } from '../../workflows/rules';
-import { startTestService, type TestService } from '../support/service';
-import { as, leadBody, newClient, send, type Caller } from '../support/api';
+import { leadBody, send } from '../support/api';
+import { caseTestBed } from '../support/case-test-bed';
 
 /** Official case numbers (立案编号) are unique, whether issued by the sequence or entered by hand. */
 
-let svc: TestService;
-let handler: Caller;
-
-beforeAll(async () => {
-  svc = await startTestService({ clock: new ManualClock(new Date('2026-03-02T02:00:00Z')) });
-  handler = as(svc.app, (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token);
-});
-afterAll(async () => {
-  await svc.stop();
-});
+const bed = caseTestBed('2026-03-02T02:00:00Z');
 
 /** A lead carried to the claim decision, ready for CLAIM_STARTED. */
 async function readyToStart(title: string): Promise<string> {
-  const id = (await handler.post('/cases', leadBody({ title, receivedAt: '2026-02-20' })).expect(201)).body.id as string;
-  await send(handler, id, { type: 'SCREENED', outcome: 'verify' });
-  await send(handler, id, { type: 'DAMAGE_CONFIRMED', findings: '核查属实' });
+  const id = (await bed.handler.post('/cases', leadBody({ title, receivedAt: '2026-02-20' })).expect(201)).body.id as string;
+  await send(bed.handler, id, { type: 'SCREENED', outcome: 'verify' });
+  await send(bed.handler, id, { type: 'DAMAGE_CONFIRMED', findings: '核查属实' });
   return id;
 }
 
-const start = (id: string, caseNo?: string) => handler.post(`/cases/${id}/events`, { type: 'CLAIM_STARTED', ...(caseNo ? { caseNo } : {}) });
+const start = (id: string, caseNo?: string) => bed.handler.post(`/cases/${id}/events`, { type: 'CLAIM_STARTED', ...(caseNo ? { caseNo } : {}) });
 
 describe('case numbers', () => {
   it('reads a number in the configured format whatever its padding, and nothing else', () => {
@@ -48,7 +38,7 @@ describe('case numbers', () => {
       const res = await start(second, again).expect(409);
       expect(res.body.error.code).toBe('case_no_taken');
     }
-    const unchanged = (await handler.get(`/cases/${second}`).expect(200)).body;
+    const unchanged = (await bed.handler.get(`/cases/${second}`).expect(200)).body;
     expect(unchanged).toMatchObject({ state: 'startDecision', version: 3 });
     expect(unchanged.caseNo ?? null).toBeNull();
   });
@@ -71,8 +61,8 @@ describe('case numbers', () => {
   it('gives numbers entered before this rule their year and sequence at start-up, so the sequence skips them', async () => {
     // As an earlier version stored a hand-entered number: by its text only.
     await CaseNumberModel.create({ _id: 'manual:苏环赔〔2026〕0004号', caseId: 'case_legacy', caseNo: '苏环赔〔2026〕0004号', at: new Date('2026-02-01T00:00:00Z') });
-    expect(await backfillManualCaseNumbers(svc.ctx.workflow.rules)).toBe(1);
-    expect(await backfillManualCaseNumbers(svc.ctx.workflow.rules)).toBe(0);
+    expect(await backfillManualCaseNumbers(bed.svc.ctx.workflow.rules)).toBe(1);
+    expect(await backfillManualCaseNumbers(bed.svc.ctx.workflow.rules)).toBe(0);
     const next = await readyToStart('迁移后自动编号的案件');
     expect((await start(next).expect(200)).body.caseNo).toBe('苏环赔〔2026〕0005号');
     const other = await readyToStart('迁移后手工编号的案件');

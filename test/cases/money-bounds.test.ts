@@ -1,6 +1,5 @@
-import { ManualClock } from '../../src/clock';
-import { startTestService, type TestService } from '../support/service';
-import { as, leadBody, newClient, send, type Caller } from '../support/api';
+import { leadBody, send } from '../support/api';
+import { caseTestBed } from '../support/case-test-bed';
 import { caseWithObligations } from '../projects/support';
 
 /**
@@ -9,16 +8,7 @@ import { caseWithObligations } from '../projects/support';
  * 10^15-fen deposit against a 2,000-fen duty was accepted and then allocated and released.)
  */
 
-let svc: TestService;
-let handler: Caller;
-
-beforeAll(async () => {
-  svc = await startTestService({ clock: new ManualClock(new Date('2026-02-02T02:00:00Z')) });
-  handler = as(svc.app, (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token);
-});
-afterAll(async () => {
-  await svc.stop();
-});
+const bed = caseTestBed('2026-02-02T02:00:00Z');
 
 let certificate = 0;
 const deposit = (obligationId: string, amountFen: number) => ({
@@ -31,46 +21,46 @@ const deposit = (obligationId: string, amountFen: number) => ({
 });
 
 async function refused(id: string, event: Record<string, unknown>): Promise<string> {
-  const before = (await handler.get(`/cases/${id}`).expect(200)).body;
-  const res = await handler.post(`/cases/${id}/events`, event);
+  const before = (await bed.handler.get(`/cases/${id}`).expect(200)).body;
+  const res = await bed.handler.post(`/cases/${id}/events`, event);
   expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 422, code: 'guard_failed' });
-  const after = (await handler.get(`/cases/${id}`).expect(200)).body;
+  const after = (await bed.handler.get(`/cases/${id}`).expect(200)).body;
   expect({ version: after.version, obligations: after.obligations }).toEqual({ version: before.version, obligations: before.obligations });
   return res.body.error.message as string;
 }
 
 describe('money bounded by what is owed', () => {
   it('refuses an escrow deposit above the amount still owed, and accepts the rest exactly', async () => {
-    const { id } = await caseWithObligations(handler, [{ kind: 'escrow', amountFen: 2_000 }]);
+    const { id } = await caseWithObligations(bed.handler, [{ kind: 'escrow', amountFen: 2_000 }]);
     const message = await refused(id, deposit('O1', 1_000_000_000_000_000));
     expect(message).toContain('提存金额超过该义务尚未履行的数额');
     expect(message).toContain('尚余 20.00 元');
 
-    await send(handler, id, deposit('O1', 1_500));
+    await send(bed.handler, id, deposit('O1', 1_500));
     expect(await refused(id, deposit('O1', 501))).toContain('尚余 5.00 元');
-    const view = await send(handler, id, deposit('O1', 500));
+    const view = await send(bed.handler, id, deposit('O1', 500));
     expect(view.obligations[0]).toMatchObject({ id: 'O1', status: 'performed' });
   });
 
   it('refuses a payment above the amount still owed', async () => {
-    const { id } = await caseWithObligations(handler, [{ kind: 'payment', amountFen: 10_000 }]);
-    await send(handler, id, { type: 'OBLIGATION_PROGRESS', obligationId: 'O1', status: 'in_progress', paidFen: 6_000 });
+    const { id } = await caseWithObligations(bed.handler, [{ kind: 'payment', amountFen: 10_000 }]);
+    await send(bed.handler, id, { type: 'OBLIGATION_PROGRESS', obligationId: 'O1', status: 'in_progress', paidFen: 6_000 });
     expect(await refused(id, { type: 'OBLIGATION_PROGRESS', obligationId: 'O1', status: 'performed', paidFen: 4_001 })).toContain('缴纳金额超过该义务尚未履行的数额');
-    const view = await send(handler, id, { type: 'OBLIGATION_PROGRESS', obligationId: 'O1', status: 'performed', paidFen: 4_000 });
+    const view = await send(bed.handler, id, { type: 'OBLIGATION_PROGRESS', obligationId: 'O1', status: 'performed', paidFen: 4_000 });
     expect(view.obligations[0]).toMatchObject({ status: 'performed', paidFen: 10_000 });
   });
 
   it('requires an amount for payment, escrow and substitute-restoration duties (400, nothing changes)', async () => {
     for (const kind of ['payment', 'escrow', 'substitute_restoration']) {
-      await expect(caseWithObligations(handler, [{ kind }])).rejects.toThrow(/CONSULTATION_AGREED → 400 .*amountFen/);
+      await expect(caseWithObligations(bed.handler, [{ kind }])).rejects.toThrow(/CONSULTATION_AGREED → 400 .*amountFen/);
     }
     // A duty in kind needs no amount.
-    await caseWithObligations(handler, [{ kind: 'replanting' }]);
+    await caseWithObligations(bed.handler, [{ kind: 'replanting' }]);
   });
 
   it('names the missing amount for the console', async () => {
-    const id = (await handler.post('/cases', leadBody()).expect(201)).body.id as string;
-    const res = await handler.post(`/cases/${id}/events`, { type: 'CONSULTATION_AGREED', obligations: [{ kind: 'escrow', partyId: 'P1' }] }).expect(400);
+    const id = (await bed.handler.post('/cases', leadBody()).expect(201)).body.id as string;
+    const res = await bed.handler.post(`/cases/${id}/events`, { type: 'CONSULTATION_AGREED', obligations: [{ kind: 'escrow', partyId: 'P1' }] }).expect(400);
     expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'obligations.0.amountFen' })]));
   });
 });
