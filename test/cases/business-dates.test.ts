@@ -1,4 +1,4 @@
-import { leadBody, send } from '../support/api';
+import { send, leadAtConsultationNotice } from '../support/api';
 import { caseTestBed } from '../support/case-test-bed';
 
 /**
@@ -10,17 +10,7 @@ import { caseTestBed } from '../support/case-test-bed';
 // 10:00 in Beijing on 2026-03-10.
 const bed = caseTestBed('2026-03-10T02:00:00Z');
 
-async function inConsultation(): Promise<string> {
-  const id = (await bed.handler.post('/cases', leadBody({ receivedAt: '2026-03-02' })).expect(201)).body.id as string;
-  for (const e of [
-    { type: 'SCREENED', outcome: 'verify' },
-    { type: 'DAMAGE_CONFIRMED', findings: '核查属实' },
-    { type: 'CLAIM_STARTED' },
-    { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true },
-    { type: 'ASSESSMENT_COMPLETED', route: 'simplified', amountFen: 1_000_000, restorability: 'none' },
-  ]) await send(bed.handler, id, e);
-  return id;
-}
+const inConsultation = () => leadAtConsultationNotice(bed.handler, { receivedAt: '2026-03-02' });
 
 async function refusedWith(id: string, event: Record<string, unknown>, reason: string): Promise<void> {
   const before = (await bed.handler.get(`/cases/${id}`).expect(200)).body.version;

@@ -1,4 +1,4 @@
-import { leadBody, send } from '../support/api';
+import { send, leadAtConsultationNotice } from '../support/api';
 import { caseTestBed } from '../support/case-test-bed';
 import { caseWithObligations } from '../projects/support';
 
@@ -10,17 +10,7 @@ import { caseWithObligations } from '../projects/support';
 
 const bed = caseTestBed('2026-02-02T02:00:00Z');
 
-async function atConsultationNotice(): Promise<string> {
-  const id = (await bed.handler.post('/cases', leadBody()).expect(201)).body.id as string;
-  for (const e of [
-    { type: 'SCREENED', outcome: 'verify' },
-    { type: 'DAMAGE_CONFIRMED', findings: '核查属实' },
-    { type: 'CLAIM_STARTED' },
-    { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true },
-    { type: 'ASSESSMENT_COMPLETED', route: 'simplified', amountFen: 1_000_000, restorability: 'none' },
-  ]) await send(bed.handler, id, e);
-  return id;
-}
+const atConsultationNotice = () => leadAtConsultationNotice(bed.handler);
 
 const suit = { type: 'LAWSUIT_FILED', court: '苏州市中级人民法院', filedAt: '2026-02-01' };
 

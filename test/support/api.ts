@@ -44,3 +44,18 @@ export async function send(caller: Caller, caseId: string, event: Record<string,
   if (res.status !== 200) throw new Error(`${String(event.type)} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** A new lead carried through verification, the claim, the investigation and a simplified assessment: the case waits for its consultation notice. */
+export async function leadAtConsultationNotice(caller: Caller, lead: Record<string, unknown> = {}): Promise<string> {
+  const res = await caller.post('/cases', leadBody(lead));
+  if (res.status !== 201) throw new Error(`lead registration → ${res.status} ${JSON.stringify(res.body)}`);
+  const id = res.body.id as string;
+  for (const e of [
+    { type: 'SCREENED', outcome: 'verify' },
+    { type: 'DAMAGE_CONFIRMED', findings: '核查属实' },
+    { type: 'CLAIM_STARTED' },
+    { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true },
+    { type: 'ASSESSMENT_COMPLETED', route: 'simplified', amountFen: 1_000_000, restorability: 'none' },
+  ]) await send(caller, id, e);
+  return id;
+}
