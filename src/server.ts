@@ -17,6 +17,7 @@ import { ensureIndexes } from '../models';
 import { CalendarCache, seedCalendar } from './calendar/calendar';
 import { assignPendingCaseNumbers, backfillManualCaseNumbers } from './cases/case-numbers';
 import { migrateStoredCases } from './cases/case-data-migrations';
+import { serviceVersion } from './project';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler';
 import { TokenResolver } from './auth/authenticate';
 import { createCaseMachine } from '../workflows/case-machine';
@@ -95,7 +96,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const detected = await detectEngine(connection, resolved?.version ?? options.database?.version);
   const engine: EngineDescription = { ...detected, source };
   useEngineSemantics(detected.engine);
-  logger.info({ engine: engine.engine, version: engine.version, source, db: dbName }, `database engine: ${engine.engine} ${engine.version}`);
+  logger.info({ engine: engine.engine, version: engine.version, source, db: dbName, node: process.version, service: serviceVersion }, `database engine: ${engine.engine} ${engine.version} (Node.js ${process.version})`);
   await ensureIndexes(connection);
 
   const seeded = await seedCalendar();
