@@ -388,7 +388,13 @@ const pct = (v: string) => [...Buffer.from(v, 'utf8')].map((b) => (/[A-Za-z0-9\-
 
 function nodesOf(value: unknown, path: Path = [], out: { path: Path; value: unknown }[] = []): { path: Path; value: unknown }[] {
   if (path.length > 8 || out.length > 500) return out;
-  const children: [string | number, unknown][] = Array.isArray(value) ? value.slice(0, 50).map((v, i) => [i, v]) : value && typeof value === 'object' ? Object.entries(value) : [];
+  // Indexed reads, not slice/map: an earlier mutation may have given this array an own
+  // `constructor` (false, say), which Array.prototype.slice consults and then throws on.
+  const children: [string | number, unknown][] = Array.isArray(value)
+    ? Array.from({ length: Math.min(value.length, 50) }, (_, i) => [i, value[i]] as [number, unknown])
+    : value && typeof value === 'object'
+      ? Object.entries(value)
+      : [];
   for (const [k, v] of children) {
     out.push({ path: [...path, k], value: v });
     nodesOf(v, [...path, k], out);
