@@ -8,7 +8,7 @@
 //   node scripts/build-web.mjs --force     always rebuild
 //
 // The web app's dependencies live in web/package.json; the root install puts them in web/node_modules
-// (scripts/install-web.mjs), so building needs no network.
+// (scripts/postinstall.mjs), so building needs no network.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,7 +72,7 @@ if (!fs.existsSync(path.join(web, 'package.json'))) {
   process.exit(0);
 }
 
-// 1. Dependencies: installed by the root install (scripts/install-web.mjs, its postinstall step).
+// 1. Dependencies: installed by the root install (scripts/postinstall.mjs, its postinstall step).
 // Building never installs anything, so `npm start` needs no network.
 const installed = path.join(web, 'node_modules', '.package-lock.json');
 if (!fs.existsSync(installed) || mtime(path.join(web, 'package-lock.json')) > mtime(installed)) {
