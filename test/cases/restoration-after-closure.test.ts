@@ -1,6 +1,7 @@
-import { send } from '../support/api';
+import { as, newClient, send } from '../support/api';
 import { caseTestBed } from '../support/case-test-bed';
-import { caseWithObligations } from '../projects/support';
+import { caseWithObligations, newBase, publishedProject } from '../projects/support';
+import { TEST_ADMIN_TOKEN } from '../support/service';
 
 /**
  * Escrow discharges the obligor, not the restoration: Suzhou closes such cases once the deposit is
@@ -32,5 +33,18 @@ describe('closed, restoration pending', () => {
     expect(notPending).toContain(paidOnly);
     expect(notPending).not.toContain(pending);
     await bed.handler.get('/cases?restorationPending=maybe').expect(400);
+  });
+
+  it('stays in the base manager\'s matching and in the restoration figures until its money is placed', async () => {
+    const pending = await closedAfterDeposit();
+    const baseId = await newBase(as(bed.svc.app, TEST_ADMIN_TOKEN));
+    const manager = as(bed.svc.app, (await newClient(bed.svc.app, 'baseManager', { baseIds: [baseId] })).token);
+    const projectId = await publishedProject(manager, baseId, { budgetFen: 640_000 });
+    // The base manager's side of the two-way matching still offers the closed case's escrowed money.
+    const suggested = (await manager.get(`/projects/${projectId}/case-suggestions`).expect(200)).body.items.map((i: { caseId: string }) => i.caseId);
+    expect(suggested).toContain(pending);
+    // The restoration rate counts it as owing restoration, not restored.
+    const kpis = (await bed.handler.get('/stats/kpis').expect(200)).body;
+    expect(kpis.restorationRate.reportedApart.byStatus.pending).toBeGreaterThanOrEqual(1);
   });
 });
