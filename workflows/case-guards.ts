@@ -2,8 +2,8 @@ import type { CaseContext, CaseEventOf, CaseMachineEvent, TopState } from './cas
 import type { CaseEventType, ObligationInput } from './case-events';
 import { cstDate } from './fields';
 import { explicitDue } from './calendar';
-import type { DeadlineRuleName, WorkflowRules } from './rules';
-import { allocatableKinds, notStartReasons, pastDateFields, restorationKinds, roles, terminationReasons } from './vocabulary';
+import { extendersOf, type DeadlineRuleName, type WorkflowRules } from './rules';
+import { allocatableKinds, notStartReasons, pastDateFields, restorationKinds, roles, terminationReasons, type Role } from './vocabulary';
 import { deadlineRules } from './deadlines';
 
 /**
@@ -232,10 +232,10 @@ export const refusals: RefusalTable = {
     if (!current) return why(`没有可延长的期限 ${ev.payload.rule}`, `no open deadline ${ev.payload.rule}`);
     const rule = ev.payload.rule as DeadlineRuleName;
     const label = deadlineRules[rule]?.labels.zh ?? rule;
-    const may = rules.deadlineExtensions[rule] ?? [];
+    const may = extendersOf(rules, rule);
     if (may.length === 0) return why(`${label}不得延长`, `${rule} cannot be extended`);
-    if (!may.includes(ev.actor.role as (typeof may)[number])) {
-      return why(`${label}只能由${may.map((r) => roles.labels[r].zh).join('或')}延长`, `only ${may.join('/')} may extend ${rule}`);
+    if (!may.includes(ev.actor.role)) {
+      return why(`${label}只能由${may.map((r) => roles.labels[r as Role].zh).join('或')}延长`, `only ${may.join('/')} may extend ${rule}`);
     }
     return explicitDue(ev.payload.newDueAt) > current ? null : why('新期限须晚于原期限', 'the new due date must be later than the current one');
   },

@@ -107,6 +107,11 @@ export const defaultRules: WorkflowRules = {
   caseNoSeqWidth: 4,
 };
 
+/** The roles that may extend a deadline of this rule (none: it is never extended). */
+export function extendersOf(rules: WorkflowRules, rule: string): readonly string[] {
+  return rules.deadlineExtensions[rule as DeadlineRuleName] ?? [];
+}
+
 /** Merges a partial override (from RULES_FILE) over the defaults and validates the result. */
 export function resolveRules(override: unknown): WorkflowRules {
   const o = (override ?? {}) as Partial<WorkflowRules>;

@@ -7,7 +7,7 @@ import { offeredEventTypes, restoreCase, topStateOf, type PersistedCaseSnapshot 
 import { countsAsDue, deadlineRules } from '../../workflows/deadlines';
 import type { CaseMachine } from '../../workflows/case-machine';
 import type { Labels } from '../../workflows/vocabulary';
-import type { DeadlineRuleName, WorkflowRules } from '../../workflows/rules';
+import { extendersOf, type DeadlineRuleName, type WorkflowRules } from '../../workflows/rules';
 import type { CaseRecord } from './case-repository';
 
 /** How a case looks to API clients. Built from the stored document alone; dates as ISO strings. */
@@ -20,10 +20,9 @@ export interface ViewDeps {
   now: Date;
 }
 
-/** Whether this reader may extend a live deadline of this rule (rules.deadlineExtensions). */
+/** Whether this reader may extend this deadline: it is live and the rules let the reader's role extend it. */
 function mayExtend(d: CaseDocument['deadlines'][number], role: string, rules: WorkflowRules): boolean {
-  const live = d.status === 'open' || d.status === 'missed';
-  return live && (rules.deadlineExtensions[d.rule as DeadlineRuleName] ?? []).some((r) => r === role);
+  return (d.status === 'open' || d.status === 'missed') && extendersOf(rules, d.rule).includes(role);
 }
 
 export function deadlineView(d: CaseDocument['deadlines'][number], now: Date, reader?: { role: string; rules: WorkflowRules }) {

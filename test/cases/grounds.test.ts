@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ManualClock } from '../../src/clock';
-import { startTestService, type TestService } from '../support/service';
-import { as, leadBody, newClient, send, type Caller } from '../support/api';
+import { leadAtConsultationNotice, leadBody, send, type Caller } from '../support/api';
+import { caseTestBed } from '../support/case-test-bed';
 
 /**
  * Coded grounds for not starting and for terminating a claim: the 2025 ground "damage already
@@ -18,38 +17,24 @@ async function atStartDecision(handler: Caller): Promise<string> {
   return id;
 }
 
-async function assessed(handler: Caller): Promise<string> {
-  const id = await atStartDecision(handler);
-  await send(handler, id, { type: 'CLAIM_STARTED' });
-  await send(handler, id, { type: 'INVESTIGATION_CONCLUDED', conclusion: 'assess', obligorsIdentified: true });
-  await send(handler, id, { type: 'ASSESSMENT_COMPLETED', route: 'simplified', amountFen: 1_000_000, restorability: 'none' });
-  return id;
-}
+const assessed = (handler: Caller) => leadAtConsultationNotice(handler, { receivedAt: '2026-03-02' });
 
 describe('with the default rules', () => {
-  let svc: TestService;
-  let handler: Caller;
-  beforeAll(async () => {
-    svc = await startTestService({ clock: new ManualClock(new Date('2026-03-10T02:00:00Z')) });
-    handler = as(svc.app, (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token);
-  });
-  afterAll(async () => {
-    await svc.stop();
-  });
+  const bed = caseTestBed('2026-03-10T02:00:00Z');
 
   it('does not start a claim on damage already restored through enforcement or litigation, counted under that ground', async () => {
-    const id = await atStartDecision(handler);
-    const view = await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_via_enforcement_or_litigation', note: '已通过行政执法责令修复并验收' });
+    const id = await atStartDecision(bed.handler);
+    const view = await send(bed.handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_via_enforcement_or_litigation', note: '已通过行政执法责令修复并验收' });
     expect(view).toMatchObject({ state: 'closed', outcome: 'not_started', claim: { reasonCode: 'restored_via_enforcement_or_litigation' } });
-    const kpis = (await handler.get('/stats/kpis').expect(200)).body;
+    const kpis = (await bed.handler.get('/stats/kpis').expect(200)).body;
     expect(kpis.initiationRate.reportedApart.notStartedByReason).toEqual({ restored_via_enforcement_or_litigation: 1 });
   });
 
   it('terminates a started claim on a not-start ground found later, under the same code, and after an assessment that does not support the claim', async () => {
-    const later = await assessed(handler);
-    expect(await send(handler, later, { type: 'TERMINATED', reasonCode: 'restored_via_enforcement_or_litigation', note: '诉讼中已判决修复' })).toMatchObject({ outcome: 'terminated', termination: { reasonCode: 'restored_via_enforcement_or_litigation' } });
-    const unsupported = await assessed(handler);
-    expect(await send(handler, unsupported, { type: 'TERMINATED', reasonCode: 'findings_do_not_support', note: '鉴定评估结论不支持索赔' })).toMatchObject({
+    const later = await assessed(bed.handler);
+    expect(await send(bed.handler, later, { type: 'TERMINATED', reasonCode: 'restored_via_enforcement_or_litigation', note: '诉讼中已判决修复' })).toMatchObject({ outcome: 'terminated', termination: { reasonCode: 'restored_via_enforcement_or_litigation' } });
+    const unsupported = await assessed(bed.handler);
+    expect(await send(bed.handler, unsupported, { type: 'TERMINATED', reasonCode: 'findings_do_not_support', note: '鉴定评估结论不支持索赔' })).toMatchObject({
       outcome: 'terminated',
       termination: { reasonCode: 'findings_do_not_support' },
     });
@@ -57,30 +42,22 @@ describe('with the default rules', () => {
 });
 
 describe('with a province\'s own lists (RULES_FILE)', () => {
-  let svc: TestService;
-  let handler: Caller;
-  beforeAll(async () => {
-    const rulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eco-rules-')), 'rules.json');
-    fs.writeFileSync(rulesFile, JSON.stringify({
-      notStartGrounds: ['already_performed', 'covered_by_judgment', 'significantly_minor', 'obligor_extinct', 'permitted_discharge', 'other'],
-      terminationGrounds: ['findings_do_not_support', 'obligor_extinct', 'covered_elsewhere'],
-    }));
-    svc = await startTestService({ clock: new ManualClock(new Date('2026-03-10T02:00:00Z')), env: { RULES_FILE: rulesFile } });
-    handler = as(svc.app, (await newClient(svc.app, 'handler', { districts: ['吴中区'] })).token);
-  });
-  afterAll(async () => {
-    await svc.stop();
-  });
+  const rulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eco-rules-')), 'rules.json');
+  fs.writeFileSync(rulesFile, JSON.stringify({
+    notStartGrounds: ['already_performed', 'covered_by_judgment', 'significantly_minor', 'obligor_extinct', 'permitted_discharge', 'other'],
+    terminationGrounds: ['findings_do_not_support', 'obligor_extinct', 'covered_elsewhere'],
+  }));
+  const bed = caseTestBed('2026-03-10T02:00:00Z', { env: { RULES_FILE: rulesFile } });
 
   it('refuses a ground the rules do not enable, naming it, and accepts the enabled ones', async () => {
-    const id = await atStartDecision(handler);
-    const refused = await handler.post(`/cases/${id}/events`, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_via_enforcement_or_litigation', note: '已修复' }).expect(422);
+    const id = await atStartDecision(bed.handler);
+    const refused = await bed.handler.post(`/cases/${id}/events`, { type: 'CLAIM_NOT_STARTED', reasonCode: 'restored_via_enforcement_or_litigation', note: '已修复' }).expect(422);
     expect(refused.body.error.details.reason).toContain('本地规则未启用不启动索赔事由“生态环境损害已通过行政执法、诉讼等途径得到修复”');
-    expect(await send(handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'already_performed', note: '已履行' })).toMatchObject({ outcome: 'not_started' });
+    expect(await send(bed.handler, id, { type: 'CLAIM_NOT_STARTED', reasonCode: 'already_performed', note: '已履行' })).toMatchObject({ outcome: 'not_started' });
 
-    const started = await assessed(handler);
-    const other = await handler.post(`/cases/${started}/events`, { type: 'TERMINATED', reasonCode: 'other', note: '其他' }).expect(422);
+    const started = await assessed(bed.handler);
+    const other = await bed.handler.post(`/cases/${started}/events`, { type: 'TERMINATED', reasonCode: 'other', note: '其他' }).expect(422);
     expect(other.body.error.details.reason).toContain('本地规则未启用终止事由“其他情形”');
-    expect(await send(handler, started, { type: 'TERMINATED', reasonCode: 'findings_do_not_support', note: '结论不支持' })).toMatchObject({ outcome: 'terminated' });
+    expect(await send(bed.handler, started, { type: 'TERMINATED', reasonCode: 'findings_do_not_support', note: '结论不支持' })).toMatchObject({ outcome: 'terminated' });
   });
 });
